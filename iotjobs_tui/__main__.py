@@ -1,0 +1,3 @@
+from iotjobs_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""Command line: `iotjobs-tui [options]` opens the TUI; `iotjobs-tui sim` runs the emulator.
+
+Heavy imports (Textual, aioboto3, aiohttp) happen only after the arguments are understood, so
+`--help` and misuse are instant, and the TUI can paint before the AWS stack is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+PROG = "iotjobs-tui"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but misuse is one line on stderr and exit code 2, never a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 65535")
+    return value
+
+
+def _execution_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="A terminal fleet explorer for AWS IoT Jobs.",
+        epilog="Run 'iotjobs-tui sim --help' for the local IoT Jobs emulator.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    aws = parser.add_argument_group("AWS connection (as the AWS CLI)")
+    aws.add_argument("--profile", help="named profile from ~/.aws/config (or AWS_PROFILE)")
+    aws.add_argument("--region", help="AWS region (or AWS_REGION / AWS_DEFAULT_REGION)")
+    aws.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="IoT control-plane endpoint (or AWS_ENDPOINT_URL_IOT / AWS_ENDPOINT_URL)",
+    )
+    aws.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in emulator's demo fleet in this process and explore it",
+    )
+    view = parser.add_argument_group("view")
+    view.add_argument(
+        "--refresh",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="job detail refresh interval (default 5)",
+    )
+    view.add_argument(
+        "--list-refresh",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="job list refresh interval (default 15)",
+    )
+    view.add_argument("--job", metavar="JOB_ID", help="open with this job selected")
+    view.add_argument(
+        "--thing", metavar="NAME", help="with --job: open this thing's execution of the job"
+    )
+    view.add_argument(
+        "--execution-number",
+        type=_execution_number,
+        metavar="N",
+        help="with --job and --thing: open this execution number (default: the latest)",
+    )
+    view.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="enable cancel and delete actions (each still asks for a typed confirmation)",
+    )
+    view.add_argument("--theme", metavar="NAME", help="colour theme")
+    demo = parser.add_argument_group("demo")
+    demo.add_argument(
+        "--speed",
+        type=_non_negative_float,
+        default=1.0,
+        metavar="X",
+        help="demo clock speed: 1 is real time, 60 a minute per second (default 1)",
+    )
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help="demo fleet seed")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sim = sub.add_parser(
+        "sim",
+        help="run the local AWS IoT Jobs emulator in the foreground",
+        description=(
+            "Run the local AWS IoT Jobs emulator. It speaks the AWS IoT control plane and the "
+            "iot-jobs-data device plane over HTTP; point any AWS SDK or the AWS CLI at it with "
+            "--endpoint-url and any credentials."
+        ),
+    )
+    sim.add_argument(
+        "--host",
+        default=None,
+        help="address to bind (default 127.0.0.1; anything else must be asked for explicitly)",
+    )
+    sim.add_argument("--port", type=_port, default=5055, help="port (0 picks a free one)")
+    sim.add_argument("--scenario", default="empty", help="initial state: empty (default)")
+    sim.add_argument("--seed", type=int, default=1, help="seed for the scenario (default 1)")
+    sim.add_argument(
+        "--speed",
+        type=_non_negative_float,
+        default=1.0,
+        metavar="X",
+        help="virtual clock speed: 1 is real time, 0 freezes it (default 1)",
+    )
+    return parser
+
+
+def _version() -> str:
+    from iotjobs_tui import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "sim":
+        from iotjobs_tui.sim.runner import run_foreground
+
+        return run_foreground(
+            host=args.host or "127.0.0.1",
+            port=args.port,
+            scenario=args.scenario,
+            seed=args.seed,
+            speed=args.speed,
+        )
+    if args.thing and not args.job:
+        parser.error("--thing needs --job")
+    if args.execution_number is not None and not args.thing:
+        parser.error("--execution-number needs --thing")
+    if args.demo and (args.endpoint_url or args.profile):
+        parser.error("--demo runs against the built-in emulator; drop --endpoint-url/--profile")
+    from iotjobs_tui.launch import launch
+
+    return launch(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The emulator's state and engine: one instance serves every region and both planes.
+
+Every request and every time-driven step runs under `lock`, so the HTTP server thread, a test
+thread stepping the clock, and simulated devices never see half-applied changes.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.engine import JobEngine
+from iotjobs_tui.sim.scheduler import Scheduler
+from iotjobs_tui.sim.state import RegionState
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+@dataclass
+class EmulatorConfig:
+    """Named switches for behaviour AWS leaves undocumented (each one says what it chooses).
+
+    Switches marked "documented" hold a number AWS publishes, kept configurable because the
+    published values are old (research notes §2.2).
+    """
+
+    account_id: str = DEFAULT_ACCOUNT_ID
+    # Seed of the RNG behind thingId/thingGroupId, so runs are reproducible.
+    seed: int = 0
+
+    # --- rollout, cancel, delete pacing -------------------------------------------------
+    # Documented: without a rollout config the console uses 1000/min, and the service rolls
+    # out and cancels "at a rate of 1000 devices per minute" (devguide job-limits).
+    default_rollout_per_minute: int = 1000
+    # Documented ceiling (limits table: maximumPerMinute 1..1000; the service's throughput):
+    # no rollout, exponential ones included, goes faster.
+    max_rollout_per_minute: int = 1000
+    # Documented (same sentence as the default): CancelJob's cascade cancels executions at
+    # this pace; the job shows isConcurrent=true until it is done.
+    cancel_per_minute: int = 1000
+    # Our choice: the first minute's batch is created at once (a small job has all its
+    # executions immediately); after that minute, executions appear continuously, in steps of
+    # this many virtual seconds (longer when the rate is below one per step).
+    rollout_step_seconds: float = 1.0
+    # Our choice: deleting a job stays DELETION_IN_PROGRESS this long (virtual seconds).
+    job_deletion_seconds: float = 5.0
+    # Documented limits.
+    max_jobs_deleting: int = 10
+    max_targets: int = 100
+    # Documented: schedulingConfig times must be at least 30 minutes ahead.
+    scheduling_min_lead_seconds: float = 1800.0
+
+    # --- execution state machine ---------------------------------------------------------
+    # Our choice (docs show 1 in CLI output and 0 in a notify example): a new execution's
+    # versionNumber; every change of the execution adds 1.
+    initial_version_number: int = 1
+    # Our choice: a device may move QUEUED straight to SUCCEEDED/FAILED (undocumented).
+    device_queued_to_terminal_allowed: bool = True
+    # Our choice (one devguide page allows it, the API reference omits it): DeleteJobExecution
+    # may delete a QUEUED execution without force.
+    delete_queued_execution_allowed: bool = True
+    # Our choice: deleting a thing moves its QUEUED/IN_PROGRESS executions to REMOVED.
+    thing_delete_removes_executions: bool = True
+    # Our choice: a thing leaving every target group of a CONTINUOUS job has its QUEUED
+    # execution REMOVED (documented for dynamic groups; IN_PROGRESS ones are left alone).
+    group_leave_removes_queued: bool = True
+
+    # --- job lifecycle -------------------------------------------------------------------
+    # Our choice: CancelJob on a COMPLETED or CANCELED job is InvalidRequestException
+    # (InvalidStateTransitionException is not modeled for CancelJob); False makes it a no-op.
+    cancel_terminal_job_error: bool = True
+    # Our choice: CancelJob(force=true) on a CANCELED job is allowed and force-cancels the
+    # IN_PROGRESS executions an earlier plain cancel left alone.
+    force_recancel_allowed: bool = True
+    # Our choice: a CANCELED job gets no completedAt (AWS documents completedAt for COMPLETED).
+    canceled_sets_completed_at: bool = False
+    # Our choice: UpdateJob works on COMPLETED/CANCELED jobs (only DELETION_IN_PROGRESS refuses).
+    update_terminal_job_allowed: bool = True
+    # Our choice: a job's namespaceId must match the namespaceId a call passes; a mismatch is
+    # ResourceNotFoundException (the job is "not in that namespace").
+    namespace_mismatch_not_found: bool = True
+    # Our choice: a documentSource URL the emulator cannot resolve (Emulator.s3_objects) fails
+    # CreateJob with InvalidRequestException, as an unreadable S3 object does on AWS; "empty"
+    # stores "{}" instead.
+    document_source_missing: Literal["error", "empty"] = "error"
+
+    # --- listing -------------------------------------------------------------------------
+    # Our choice: page size when maxResults is omitted (AWS does not document it).
+    default_page_size: int = 50
+    # Our choice: ListJobs and ListJobTemplates return newest first (AWS's order is
+    # undocumented); False returns oldest first.
+    list_newest_first: bool = True
+    # Our choice: ListJobExecutionsForJob lists every execution (retries included); True lists
+    # only the latest execution per thing.
+    list_executions_for_job_latest_only: bool = False
+    # Our choice: ListThingGroups with recursive=false and no parentGroup lists only root
+    # groups ("If true, return child groups as well"); omitted recursive lists every group.
+    list_thing_groups_roots_when_not_recursive: bool = True
+    # Reproduces a known service quirk (aws/aws-cli#8924): ListJobs filtered by thing group
+    # omits SCHEDULED jobs.
+    group_filter_hides_scheduled: bool = True
+
+
+class Emulator:
+    def __init__(self, clock: VirtualClock | None = None, config: EmulatorConfig | None = None):
+        self.clock = clock or VirtualClock()
+        self.config = config or EmulatorConfig()
+        self.lock = threading.RLock()
+        self.rng = random.Random(self.config.seed)
+        self.scheduler = Scheduler()
+        self.regions: dict[str, RegionState] = {}
+        # A stand-in for S3: documentSource URL -> document text, read at CreateJob time.
+        self.s3_objects: dict[str, str] = {}
+        self.engine = JobEngine(self)
+
+    def region(self, name: str) -> RegionState:
+        state = self.regions.get(name)
+        if state is None:
+            state = self.regions[name] = RegionState(name, self.config.account_id)
+        return state
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def advance(self) -> int:
+        """Run every event due by the virtual clock; cheap when nothing is due."""
+        return self.scheduler.run_due(self.clock.now())
+
+    def new_uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

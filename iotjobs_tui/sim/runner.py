@@ -1,0 +1,99 @@
+"""`iotjobs-tui sim`: run the emulator in the foreground until Ctrl-C or SIGTERM.
+
+Exit codes: 0 after a clean stop; 2 when the emulator cannot start as asked (unknown scenario,
+address in use, unknown host); 1 for a failure while serving. Errors are one line on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.server import SimServer
+
+PROG = "iotjobs-tui sim"
+_SCENARIOS_MODULE = "iotjobs_tui.sim.scenarios"
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr, flush=True)
+
+
+def _reason(exc: OSError) -> str:
+    # asyncio wraps bind errors in a long message; the errno alone says it plainly.
+    if exc.errno and exc.errno > 0 and not isinstance(exc, socket.gaierror):
+        return os.strerror(exc.errno)
+    return exc.strerror or str(exc)
+
+
+def _scenario_names(module: Any) -> list[str]:
+    for attribute in ("names", "NAMES", "SCENARIOS"):
+        found = getattr(module, attribute, None)
+        if callable(found):
+            found = found()
+        if isinstance(found, Iterable) and not isinstance(found, str):
+            return [str(name) for name in found]
+    return ["empty"]
+
+
+def load_scenario(name: str, emulator: Emulator, seed: int) -> str | None:
+    """Load scenario `name` into `emulator`; returns an error message if it is unknown."""
+    try:
+        module = importlib.import_module(_SCENARIOS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != _SCENARIOS_MODULE:
+            raise
+        # No scenarios yet: only the empty emulator exists.
+        return None if name == "empty" else f"unknown scenario {name!r} (choose from: empty)"
+    load: Callable[[str, Emulator, int], Any] = module.load
+    try:
+        load(name, emulator, seed)
+    except (KeyError, ValueError):
+        choices = ", ".join(_scenario_names(module))
+        return f"unknown scenario {name!r} (choose from: {choices})"
+    return None
+
+
+def run_foreground(host: str, port: int, scenario: str, seed: int, speed: float) -> int:
+    emulator = Emulator(VirtualClock(speed=speed))
+    problem = load_scenario(scenario, emulator, seed)
+    if problem is not None:
+        _error(problem)
+        return 2
+    try:
+        return asyncio.run(_serve(SimServer(emulator), host, port))
+    except KeyboardInterrupt:  # Ctrl-C before the signal handlers were installed
+        return 0
+
+
+async def _serve(server: SimServer, host: str, port: int) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform / thread
+            pass
+    try:
+        url = await server.start(host, port)
+    except OSError as exc:
+        _error(f"cannot listen on {host}:{port}: {_reason(exc)}")
+        return 2
+    print(f"listening on {url}", flush=True)
+    try:
+        await stop.wait()
+    except Exception as exc:
+        _error(f"the emulator failed: {exc}")
+        return 1
+    finally:
+        await server.stop()
+    return 0

@@ -1,0 +1,392 @@
+"""The emulator's HTTP server: both planes on one port, plus a small admin API under `/_sim/`.
+
+The two services share paths (`GET /things/{t}/jobs` is ListJobExecutionsForThing on `iot` and
+GetPendingJobExecutions on `iot-jobs-data`), so each request is attributed to a service by its
+SigV4 credential scope, or by its Host header when unsigned. Any credentials are accepted.
+
+Parsing, validation and serialization happen outside the emulator lock; the handler (and the
+emulator's catch-up step, `advance()`) run under it, on a worker thread so a long-held lock
+never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import importlib
+import json
+import logging
+import re
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.errors import ServiceError
+from iotjobs_tui.sim.protocol import (
+    INTERNAL_FAILURE,
+    HttpResponse,
+    not_implemented,
+    parse_query,
+    protocol_for,
+)
+from iotjobs_tui.sim.registry import CONTROL, DEVICE, HANDLERS, RequestContext
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REGION = "us-east-1"
+ADMIN_PREFIX = "/_sim/"
+UNKNOWN = "<unknown>"  # the operation name counted for requests that match no route
+_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_request")
+_QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request$")
+# e.g. data.jobs.iot.eu-west-1.amazonaws.com, iot.eu-west-1.amazonaws.com (port optional).
+_HOST_REGION = re.compile(r"(?:^|\.)iot\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
+_HANDLER_PACKAGE = "iotjobs_tui.sim.handlers"
+
+
+class RequestStats:
+    """Thread-safe counts of requests received, by (service, operation).
+
+    Every request that reaches the protocol layer counts, including throttled, invalid and
+    failed ones, so tests can assert that a write call was never even attempted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str]] = Counter()
+
+    def record(self, service: str, operation: str) -> None:
+        with self._lock:
+            self._counts[(service, operation)] += 1
+
+    def count(self, service: str, operation: str | None = None) -> int:
+        """Requests for one operation, or for the whole service when `operation` is None."""
+        with self._lock:
+            if operation is not None:
+                return self._counts[(service, operation)]
+            return sum(n for (svc, _), n in self._counts.items() if svc == service)
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """{service: {operation: count}}."""
+        out: dict[str, dict[str, int]] = {}
+        with self._lock:
+            for (service, operation), n in sorted(self._counts.items()):
+                out.setdefault(service, {})[operation] = n
+        return out
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+class FaultInjector:
+    """The hook for injected faults, consulted for every routed request before dispatch.
+
+    This base class injects nothing; subclass it (or replace `SimServer.faults`) to throttle,
+    fail or slow chosen operations.
+    """
+
+    def before_request(self, service: str, operation: str) -> ServiceError | None:
+        """An error to answer instead of running the operation, or None to run it."""
+        return None
+
+    def latency(self, service: str, operation: str) -> float:
+        """Seconds to wait before answering."""
+        return 0.0
+
+
+def detect_service(headers: Mapping[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
+    """(service, region) from the SigV4 credential scope, else from the Host header."""
+    match = _SCOPE.search(headers.get("Authorization", ""))
+    if match is None and "X-Amz-Credential" in query:  # presigned URL
+        match = _QUERY_SCOPE.match(query["X-Amz-Credential"][0])
+    if match is not None:
+        return match.group(2), match.group(1)
+    host = headers.get("Host", "").lower()
+    region = _HOST_REGION.search(host)
+    service = DEVICE if host.startswith("data.jobs.iot") else CONTROL
+    return service, region.group(1) if region else DEFAULT_REGION
+
+
+def _import_handlers() -> None:
+    # The handler package registers every operation on import; before it exists the server
+    # still routes, validates and answers NotImplementedException.
+    try:
+        importlib.import_module(_HANDLER_PACKAGE)
+    except ModuleNotFoundError as exc:
+        if exc.name != _HANDLER_PACKAGE:
+            raise
+
+
+def _format_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class SimServer:
+    """Serves one `Emulator` over HTTP.
+
+    Use `await start()`/`await stop()` inside an event loop, or `start_in_thread()`/
+    `stop_thread()` to run it on a private loop in a daemon thread (tests, the TUI's demo).
+    """
+
+    def __init__(self, emulator: Emulator, *, faults: FaultInjector | None = None) -> None:
+        _import_handlers()
+        self.emulator = emulator
+        self.stats = RequestStats()
+        self.faults = faults or FaultInjector()
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Bind and serve; returns the base URL (port 0 resolved). Raises OSError on failure."""
+        if self._runner is not None:
+            raise RuntimeError("the server is already running")
+        # Build both protocols now rather than inside the first request.
+        loop = asyncio.get_running_loop()
+        for service in (CONTROL, DEVICE):
+            await loop.run_in_executor(None, protocol_for, service)
+        runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        bound_port = runner.addresses[0][1]
+        self._runner = runner
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=4, thread_name_prefix="sim-handler"
+        )
+        self.base_url = f"http://{_format_host(host)}:{bound_port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def start_in_thread(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve from a daemon thread; returns the base URL once connections are accepted."""
+        if self._thread is not None:
+            raise RuntimeError("the server is already running")
+        loop = asyncio.new_event_loop()
+        started: concurrent.futures.Future[str] = concurrent.futures.Future()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                started.set_result(loop.run_until_complete(self.start(host, port)))
+            except BaseException as exc:
+                started.set_exception(exc)
+                loop.close()
+                return
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        thread = threading.Thread(target=run, name="sim-server", daemon=True)
+        thread.start()
+        try:
+            url = started.result()
+        except BaseException:
+            thread.join()
+            raise
+        self._thread, self._loop = thread, loop
+        return url
+
+    def stop_thread(self, timeout: float = 10.0) -> None:
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        self._thread = self._loop = None
+        try:
+            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._serve(request)
+        except web.HTTPException:
+            raise  # aiohttp's own answers (e.g. 413 for an oversized body)
+        except Exception:
+            # Handler failures are answered in _dispatch; this is the last line of defence.
+            log.exception("request failed: %s %s", request.method, request.raw_path)
+            failure = ServiceError(
+                INTERNAL_FAILURE, "An unexpected error has occurred.", status=500
+            )
+            return _web(protocol_for(CONTROL).error(failure))
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        raw_path, _, raw_query = request.raw_path.partition("?")
+        if raw_path.startswith(ADMIN_PREFIX):
+            return await self._admin(request, raw_path[len(ADMIN_PREFIX) :])
+        request_id = str(uuid.uuid4())
+        query = parse_query(raw_query)
+        service, region = detect_service(request.headers, query)
+        try:
+            protocol = protocol_for(service)
+        except KeyError:
+            self.stats.record(service, UNKNOWN)
+            message = f"The emulator serves {CONTROL} and {DEVICE}, not {service!r}"
+            err = ServiceError("UnknownOperationException", message, status=404)
+            return _web(protocol_for(CONTROL).error(err, request_id))
+        try:
+            operation, labels = protocol.route(request.method, raw_path, query)
+        except ServiceError as err:
+            self.stats.record(service, UNKNOWN)
+            return _web(protocol.error(err, request_id))
+        self.stats.record(service, operation)
+        try:
+            delay = self.faults.latency(service, operation)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            fault = self.faults.before_request(service, operation)
+        except Exception:
+            log.exception("fault injector failed for %s %s", service, operation)
+            fault = None
+        if fault is not None:
+            return _web(protocol.error(fault, request_id))
+        body = await request.read()
+        loop = asyncio.get_running_loop()
+        response = await loop.run_in_executor(
+            self._executor,
+            self._dispatch,
+            service,
+            region,
+            operation,
+            labels,
+            query,
+            request.headers,
+            body,
+            request_id,
+        )
+        return _web(response)
+
+    def _dispatch(
+        self,
+        service: str,
+        region: str,
+        operation: str,
+        labels: dict[str, str],
+        query: dict[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        request_id: str,
+    ) -> HttpResponse:
+        protocol = protocol_for(service)
+        try:
+            params = protocol.parse(operation, labels, query, headers, body)
+            handler = HANDLERS.get((service, operation))
+            if handler is None:
+                raise not_implemented(service, operation)
+            emulator = self.emulator
+            ctx = RequestContext(
+                emulator=emulator,
+                service=service,
+                region=region,
+                account_id=emulator.config.account_id,
+                operation=operation,
+                base_url=self.base_url,
+            )
+            with emulator.lock:
+                advance = getattr(emulator, "advance", None)
+                if advance is not None:
+                    advance()
+                result = handler(ctx, params)
+            response = protocol.serialize(operation, result)
+        except ServiceError as err:
+            return protocol.error(err, request_id)
+        except Exception:
+            log.exception("%s %s failed (request %s)", service, operation, request_id)
+            failure = ServiceError(
+                INTERNAL_FAILURE, "An unexpected error has occurred.", status=500
+            )
+            return protocol.error(failure, request_id)
+        response.headers["x-amzn-RequestId"] = request_id
+        return response
+
+    # -- admin API ---------------------------------------------------------------------------
+
+    async def _admin(self, request: web.Request, path: str) -> web.Response:
+        method = request.method
+        if path == "health" and method == "GET":
+            return web.json_response({"ok": True, "url": self.base_url})
+        if path == "stats" and method == "GET":
+            return web.json_response(
+                {"total": self.stats.total(), "requests": self.stats.snapshot()}
+            )
+        if path == "stats/reset" and method == "POST":
+            self.stats.reset()
+            return web.json_response({"total": 0, "requests": {}})
+        if path == "clock" and method == "GET":
+            return web.json_response(self._clock_state())
+        if path == "clock" and method == "POST":
+            try:
+                document = json.loads(await request.read() or b"{}")
+                if not isinstance(document, dict):
+                    raise ValueError("expected a JSON object")
+                await asyncio.get_running_loop().run_in_executor(
+                    self._executor, self._change_clock, document
+                )
+            except (ValueError, TypeError) as exc:
+                return web.json_response({"message": str(exc)}, status=400)
+            return web.json_response(self._clock_state())
+        return web.json_response(
+            {"message": f"no admin endpoint {method} /_sim/{path}"}, status=404
+        )
+
+    def _clock_state(self) -> dict[str, float]:
+        clock = self.emulator.clock
+        return {"now": clock.now(), "speed": clock.speed}
+
+    def _change_clock(self, document: dict[str, Any]) -> None:
+        known = {"advance", "speed", "set"}
+        if not document or not set(document) <= known:
+            raise ValueError(f"expected one or more of {sorted(known)}")
+        values: dict[str, float] = {}
+        for key, value in document.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{key} must be a number")
+            values[key] = float(value)
+        clock = self.emulator.clock
+        with self.emulator.lock:
+            if "speed" in values:
+                clock.speed = values["speed"]
+            if "set" in values:
+                clock.set(values["set"])
+            if "advance" in values:
+                clock.advance(values["advance"])
+            # Let the emulator catch up now, so the admin caller sees the effect at once.
+            advance = getattr(self.emulator, "advance", None)
+            if advance is not None:
+                advance()
+
+
+def _web(response: HttpResponse) -> web.Response:
+    return web.Response(status=response.status, headers=response.headers, body=response.body)
