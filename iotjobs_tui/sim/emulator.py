@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from iotjobs_tui.sim import abort, retries, timeouts, windows
 from iotjobs_tui.sim.clock import VirtualClock
 from iotjobs_tui.sim.engine import JobEngine
 from iotjobs_tui.sim.scheduler import Scheduler
@@ -104,6 +105,50 @@ class EmulatorConfig:
     # omits SCHEDULED jobs.
     group_filter_hides_scheduled: bool = True
 
+    # --- device plane (iot-jobs-data; sim/device_plane.py) ---------------------------------
+    # Our choice: data-plane `long` timestamps are epoch seconds, as the model documents and a
+    # live capture reported (devguide MQTT examples show milliseconds); True sends milliseconds.
+    data_plane_timestamps_ms: bool = False
+    # Documented: GetPendingJobExecutions lists at most 10 QUEUED executions, 15 with
+    # scheduling. Our reading: 10 from jobs without a schedulingConfig plus up to 5 from jobs
+    # with one. IN_PROGRESS executions are not capped.
+    pending_queued_limit: int = 10
+    pending_scheduled_extra: int = 5
+    # Documented: devices do not see executions of SCHEDULED jobs. Our choice: that hides the
+    # QUEUED ones; an IN_PROGRESS execution (the device already works on it) stays visible
+    # when a maintenance window closes. True hides those too.
+    scheduled_hides_in_progress: bool = False
+    # Documented: statusDetails holds at most 10 name/value pairs.
+    status_details_max_pairs: int = 10
+    # Our choice (the MQTT doc: TerminalStateReached "occurs when a command to describe a job
+    # is performed on a job that is in a terminal state"): DescribeJobExecution of a terminal
+    # execution is TerminalStateException (410); False returns it.
+    describe_terminal_state_error: bool = True
+    # The model says includeJobDocument defaults to true for DescribeJobExecution (the CLI
+    # reference says false); we follow the model.
+    describe_include_document_default: bool = True
+    # Documented: a presigned URL lives presignedUrlConfig.expiresInSec, default 3600.
+    presigned_default_expires_seconds: int = 3600
+
+    # --- timeouts, retries, abort, scheduling ---------------------------------------------
+    # AWS may time an execution out "up to 60 seconds later" than the deadline; we choose to
+    # be exact (0). approximateSecondsBeforeTimedOut counts down to the deadline itself.
+    timeout_lateness_seconds: float = 0.0
+    # Our choice (undocumented): the abort percentage is matching failures over the executions
+    # notified so far ("notified"); "terminal" divides by finished executions instead.
+    abort_percentage_base: Literal["notified", "terminal"] = "notified"
+    # AWS auto-populates reasonCode and comment on an abort but documents neither string; these
+    # templates are ours. Fields: failureType, percentage, threshold, failures, executed,
+    # minimum.
+    abort_reason_code: str = "{failureType}_THRESHOLD_EXCEEDED"
+    abort_comment: str = (
+        "Job aborted automatically: {failures} of {executed} executions ({percentage:.2f}%) "
+        "are {failureType}, reaching the abort threshold of {threshold}% "
+        "(minNumberOfExecutedThings {minimum})."
+    )
+    # Our choice: an endTime given without endBehavior acts as STOP_ROLLOUT.
+    default_end_behavior: Literal["STOP_ROLLOUT", "CANCEL", "FORCE_CANCEL"] = "STOP_ROLLOUT"
+
 
 class Emulator:
     def __init__(self, clock: VirtualClock | None = None, config: EmulatorConfig | None = None):
@@ -115,7 +160,14 @@ class Emulator:
         self.regions: dict[str, RegionState] = {}
         # A stand-in for S3: documentSource URL -> document text, read at CreateJob time.
         self.s3_objects: dict[str, str] = {}
+        # Root of URLs handed to devices (presigned placeholders) when no request supplies one.
+        self.base_url = "http://127.0.0.1"
         self.engine = JobEngine(self)
+        # Order matters: abort runs before retries, so an abort drops the retry (documented).
+        abort.install(self)
+        retries.install(self)
+        timeouts.install(self)
+        windows.install(self)
 
     def region(self, name: str) -> RegionState:
         state = self.regions.get(name)

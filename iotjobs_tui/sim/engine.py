@@ -3,13 +3,18 @@
 Everything time-driven is an event on the emulator's `Scheduler`; callbacks receive the virtual
 time they were due, so a clock that jumps still produces exact timestamps.
 
-Extension points for later issues:
-- `schedule(at, callback)` for timers (timeouts, scheduling windows, simulated devices);
-- `set_execution_status(..., actor=Actor.DEVICE)` for the device plane;
-- `execution_listeners`: called after every execution change (before the completion check),
-  where retries (a new QUEUED execution), abort evaluation and timers hook in;
-- `start_job` flips SCHEDULED -> IN_PROGRESS and starts rollout (maintenance windows can call
-  it and `pause_rollout`).
+Extension points (the emulator installs the time-driven rules through them):
+- `schedule(at, callback)` for timers; keep the returned `Event` and `cancel()` it when the
+  state it watches changes (one event per timer, never a scan);
+- `set_execution_status(..., actor=Actor.DEVICE)` for the device plane (`sim/device_plane.py`);
+- `execution_listeners`: `listener(state, job, execution, old_status, at)` after every
+  execution change (old_status None = created), before the completion check. Installed in
+  this order: abort (`sim/abort.py`), retries (`sim/retries.py`), timeouts
+  (`sim/timeouts.py`); simulated devices append theirs after;
+- `job_hooks`: `hook(state, job, start_at)` when a job is registered, before its rollout
+  (`sim/windows.py`: maintenance windows and endTime);
+- `start_job` (SCHEDULED -> IN_PROGRESS, rollout resumes) and `pause_rollout`
+  (IN_PROGRESS -> SCHEDULED, rollout waits) for maintenance windows.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ SNAPSHOT = "SNAPSHOT"
 CONTINUOUS = "CONTINUOUS"
 
 ExecutionListener = Callable[[RegionState, Job, JobExecution, "str | None", float], None]
+JobHook = Callable[[RegionState, Job, "float | None"], None]
 
 
 class JobEngine:
@@ -46,6 +52,8 @@ class JobEngine:
         # Called as listener(state, job, execution, old_status, at) after every execution
         # change; old_status None means the execution was just created.
         self.execution_listeners: list[ExecutionListener] = []
+        # Called as hook(state, job, start_at) when a job is registered, before its rollout.
+        self.job_hooks: list[JobHook] = []
 
     # --- scheduling ------------------------------------------------------------------------
 
@@ -55,25 +63,46 @@ class JobEngine:
     # --- creation and rollout ------------------------------------------------------------
 
     def register_job(self, state: RegionState, job: Job, start_at: float | None) -> None:
-        """Store a validated new job; roll it out now, or at `start_at` if scheduled."""
+        """Store a validated new job; roll it out now, or at `start_at` if scheduled.
+
+        Jobs with maintenance windows or an endTime are handed to `job_hooks` (sim/windows.py
+        installs the hook that plans window boundaries and the end of the schedule).
+        """
         state.jobs[job.job_id] = job
         for target in job.targets:
             kind, name = parse_target(state, target)
             if kind == "thinggroup":
                 state.jobs_by_target_group.setdefault(name, set()).add(job.job_id)
-        if job.status == JOB_SCHEDULED:
-            if start_at is not None and not (job.scheduling_config or {}).get("maintenanceWindows"):
-                job.start_event = self.schedule(start_at, lambda at: self.start_job(state, job, at))
+        windows = bool((job.scheduling_config or {}).get("maintenanceWindows"))
+        waits = job.status == JOB_SCHEDULED
+        if waits and start_at is not None and not windows:
+            job.start_event = self.schedule(start_at, lambda at: self.start_job(state, job, at))
+        for hook in self.job_hooks:
+            hook(state, job, start_at)  # may start a job whose window is open right now
+        if waits:
             return
+        job.started = True
         self.enqueue_targets(state, job, job.targets, job.created_at)
 
     def start_job(self, state: RegionState, job: Job, at: float) -> None:
         """SCHEDULED -> IN_PROGRESS: begin (or resume) rollout."""
+        job.start_event = None
         if job.status != JOB_SCHEDULED:
             return
         job.status = JOB_IN_PROGRESS
+        job.started = True
         job.last_updated_at = at
         self.enqueue_targets(state, job, job.targets, at)
+
+    def pause_rollout(self, job: Job, at: float) -> None:
+        """IN_PROGRESS -> SCHEDULED (a maintenance window closed): rollout waits, targets kept."""
+        if job.status != JOB_IN_PROGRESS:
+            return
+        if job.rollout_event is not None:
+            job.rollout_event.cancel()
+            job.rollout_event = None
+        job.status = JOB_SCHEDULED
+        job.last_updated_at = at
 
     def enqueue_targets(self, state: RegionState, job: Job, targets: list[str], at: float) -> None:
         """Expand targets into things (child groups included, each thing once) and queue them."""
@@ -159,6 +188,13 @@ class JobEngine:
             made += 1
         return made
 
+    def cancel_schedule(self, job: Job) -> None:
+        """Drop the scheduled start, window boundaries and the endTime event."""
+        for event in (job.start_event, job.window_event, job.end_event):
+            if event is not None:
+                event.cancel()
+        job.start_event = job.window_event = job.end_event = None
+
     def stop_rollout(self, job: Job) -> None:
         if job.rollout_event is not None:
             job.rollout_event.cancel()
@@ -242,6 +278,9 @@ class JobEngine:
         self.check_completion(job, at)
 
     def delete_execution(self, state: RegionState, job: Job, execution: JobExecution) -> None:
+        if execution.timeout_event is not None:
+            execution.timeout_event.cancel()
+            execution.timeout_event = None
         job.counts[execution.status] -= 1
         job.executions.remove(execution)
         history = job.by_thing[execution.thing_name]
@@ -255,14 +294,24 @@ class JobEngine:
                 del state.executions_by_thing[execution.thing_name]
 
     def check_completion(self, job: Job, at: float) -> None:
-        """A SNAPSHOT job completes once rollout is done and every execution is terminal.
+        """A job completes once rollout is done and every execution is terminal.
 
-        CONTINUOUS jobs complete only after a scheduling endTime (a later issue).
+        SNAPSHOT jobs complete as soon as that holds (also between maintenance windows, once
+        rollout has begun); CONTINUOUS jobs only after their scheduling endTime has passed.
         """
-        if job.status != JOB_IN_PROGRESS or job.target_selection != SNAPSHOT:
+        if job.status == JOB_SCHEDULED:
+            if not job.started:
+                return
+        elif job.status != JOB_IN_PROGRESS:
+            return
+        if job.target_selection != SNAPSHOT and not job.ended:
             return
         if job.pending or job.counts[ex.QUEUED] > 0 or job.counts[ex.IN_PROGRESS] > 0:
             return
+        for event in (job.window_event, job.end_event, job.rollout_event):
+            if event is not None:
+                event.cancel()
+        job.window_event = job.end_event = job.rollout_event = None
         job.status = JOB_COMPLETED
         job.completed_at = at
         job.last_updated_at = at
@@ -287,9 +336,7 @@ class JobEngine:
             if cfg.cancel_terminal_job_error:
                 raise invalid_request(f"Job {job.job_id} is {job.status} and cannot be canceled.")
             return
-        if job.start_event is not None:
-            job.start_event.cancel()
-            job.start_event = None
+        self.cancel_schedule(job)
         self.stop_rollout(job)
         job.status = JOB_CANCELED
         job.force_canceled = force or bool(job.force_canceled)
@@ -364,10 +411,10 @@ class JobEngine:
             raise limit_exceeded(
                 f"Only {cfg.max_jobs_deleting} jobs may have status DELETION_IN_PROGRESS at once."
             )
-        for event in (job.start_event, job.cancel_event):
-            if event is not None:
-                event.cancel()
-        job.start_event = job.cancel_event = None
+        self.cancel_schedule(job)
+        if job.cancel_event is not None:
+            job.cancel_event.cancel()
+        job.cancel_event = None
         job.cancel_queue.clear()
         self.stop_rollout(job)
         job.status = JOB_DELETING
@@ -381,6 +428,10 @@ class JobEngine:
         if state.jobs.get(job.job_id) is not job:
             return
         del state.jobs[job.job_id]
+        for execution in job.executions:
+            if execution.timeout_event is not None:
+                execution.timeout_event.cancel()
+                execution.timeout_event = None
         for thing_name in job.by_thing:
             per_thing = state.executions_by_thing.get(thing_name)
             if per_thing is None:
@@ -411,7 +462,7 @@ class JobEngine:
     ) -> None:
         """CONTINUOUS jobs give a thing that joins a target group an execution at once."""
         for job in self._jobs_targeting(state, group):
-            if job.target_selection != CONTINUOUS or job.status != JOB_IN_PROGRESS:
+            if job.target_selection != CONTINUOUS or job.status != JOB_IN_PROGRESS or job.ended:
                 continue
             if thing_name in job.pending_names:
                 continue

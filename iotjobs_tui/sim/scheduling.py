@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from iotjobs_tui.common import cron
 from iotjobs_tui.sim.errors import invalid_request
 
 _YEAR = 365 * 86400.0
@@ -46,5 +47,13 @@ def validate(config: dict[str, Any], now: float, min_lead: float) -> tuple[float
             raise invalid_request(
                 "schedulingConfig.endTime must be 30 minutes to two years after startTime."
             )
+    for window in config.get("maintenanceWindows") or []:
+        try:
+            cron.parse(str(window["startTime"]))
+        except cron.CronError as exc:
+            raise invalid_request(
+                f"maintenanceWindows startTime {window['startTime']!r} is not a valid cron "
+                f"expression: {exc}"
+            ) from None
     waits = start is not None or bool(config.get("maintenanceWindows"))
     return start, waits

@@ -72,9 +72,12 @@ class JobExecution:
     status_details: dict[str, str] = field(default_factory=dict)
     force_canceled: bool | None = None
     retry_attempt: int = 0
-    # Absolute virtual deadline of the running timer (in-progress or step), for the device
-    # plane and timeouts in a later issue; approximateSecondsBeforeTimedOut derives from it.
+    # Absolute virtual deadline of the running timer: the earlier of the in-progress deadline
+    # and the step deadline (sim/timeouts.py); approximateSecondsBeforeTimedOut derives from it.
     timeout_at: float | None = None
+    progress_deadline: float | None = None  # timeoutConfig.inProgressTimeoutInMinutes
+    step_deadline: float | None = None  # stepTimeoutInMinutes (StartNext / UpdateJobExecution)
+    timeout_event: Event | None = None
 
 
 @dataclass
@@ -128,6 +131,14 @@ class Job:
     cancel_last: float = 0.0
     start_event: Event | None = None
     delete_event: Event | None = None
+    # Scheduling (sim/windows.py): the rollout has begun at least once (startTime reached or a
+    # maintenance window opened); the endTime has passed; the next window boundary; endTime.
+    started: bool = False
+    ended: bool = False
+    window_event: Event | None = None
+    end_event: Event | None = None
+    # scheduledJobRollouts cache: (valid until, the next window starts as StringDateTime).
+    rollouts_cache: tuple[float, list[str]] | None = None
 
     @property
     def is_concurrent(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from iotjobs_tui.sim import executions as ex
+from iotjobs_tui.sim import windows
 from iotjobs_tui.sim.engine import JobEngine
 from iotjobs_tui.sim.state import Job, JobExecution, JobTemplate, Thing, ThingGroup
 
@@ -47,6 +48,9 @@ def job(engine: JobEngine, j: Job) -> dict[str, Any]:
     _put(out, "documentParameters", j.document_parameters)
     out["isConcurrent"] = j.is_concurrent
     _put(out, "schedulingConfig", j.scheduling_config)
+    rollouts = windows.scheduled_rollouts(engine.emulator, j)
+    if rollouts is not None:
+        out["scheduledJobRollouts"] = [{"startTime": start} for start in rollouts]
     _put(out, "destinationPackageVersions", j.destination_package_versions)
     return out
 
@@ -82,9 +86,15 @@ def execution(e: JobExecution, now: float) -> dict[str, Any]:
     }
     _put(out, "forceCanceled", e.force_canceled)
     _put(out, "startedAt", e.started_at)
-    if e.timeout_at is not None and e.status not in ex.TERMINAL:
-        out["approximateSecondsBeforeTimedOut"] = max(0, int(e.timeout_at - now))
+    _put(out, "approximateSecondsBeforeTimedOut", seconds_left(e, now))
     return out
+
+
+def seconds_left(e: JobExecution, now: float) -> int | None:
+    """approximateSecondsBeforeTimedOut: only while a timer runs on a non-terminal execution."""
+    if e.timeout_at is None or e.status in ex.TERMINAL:
+        return None
+    return max(0, int(e.timeout_at - now))
 
 
 def execution_summary(e: JobExecution) -> dict[str, Any]:
@@ -144,3 +154,52 @@ def thing_attribute(t: Thing) -> dict[str, Any]:
 
 def group_ref(g: ThingGroup) -> dict[str, Any]:
     return {"groupName": g.name, "groupArn": g.arn}
+
+
+# --- device plane (iot-jobs-data): flat statusDetails, `long` timestamps -------------------
+
+
+def _long_time(value: float | None, millis: bool) -> int | None:
+    """Data-plane timestamps are `long` epoch seconds (milliseconds behind a switch)."""
+    if value is None:
+        return None
+    return int(value * 1000) if millis else int(value)
+
+
+def device_execution(
+    e: JobExecution, thing_name: str, now: float, *, millis: bool, document: str | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "jobId": e.job_id,
+        "thingName": thing_name,
+        "status": e.status,
+        "statusDetails": dict(e.status_details),
+        "queuedAt": _long_time(e.queued_at, millis),
+        "lastUpdatedAt": _long_time(e.last_updated_at, millis),
+        "versionNumber": e.version_number,
+        "executionNumber": e.execution_number,
+    }
+    _put(out, "startedAt", _long_time(e.started_at, millis))
+    _put(out, "approximateSecondsBeforeTimedOut", seconds_left(e, now))
+    _put(out, "jobDocument", document)
+    return out
+
+
+def device_execution_summary(e: JobExecution, *, millis: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "jobId": e.job_id,
+        "queuedAt": _long_time(e.queued_at, millis),
+        "lastUpdatedAt": _long_time(e.last_updated_at, millis),
+        "versionNumber": e.version_number,
+        "executionNumber": e.execution_number,
+    }
+    _put(out, "startedAt", _long_time(e.started_at, millis))
+    return out
+
+
+def device_execution_state(e: JobExecution) -> dict[str, Any]:
+    return {
+        "status": e.status,
+        "statusDetails": dict(e.status_details),
+        "versionNumber": e.version_number,
+    }
