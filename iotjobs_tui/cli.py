@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 PROG = "iotjobs-tui"
 
@@ -59,6 +59,25 @@ def _execution_number(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
+
+
+def _fault_flag(parse_name: str) -> Any:
+    """An argparse type for a `sim` fault flag, parsed by `iotjobs_tui.sim.faults.<parse_name>`.
+
+    The faults module (and the botocore models it checks names against) is imported only when
+    the flag is used, so `--help` stays instant.
+    """
+
+    def parse(text: str) -> Any:
+        from iotjobs_tui.sim import faults
+
+        try:
+            return getattr(faults, parse_name)(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = parse_name.removeprefix("parse_").replace("_", "-")
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +166,42 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         help="virtual clock speed: 1 is real time, 0 freezes it (default 1)",
     )
+    faults = sim.add_argument_group(
+        "faults",
+        "Throttling at the AWS default rates (10 TPS per control-plane job API, 200 TPS for "
+        "each of the device plane's read and write pairs) is on unless --no-throttle. Change "
+        "any of it while running with GET/POST /_sim/faults.",
+    )
+    faults.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="no default rate limits (explicit --tps limits still apply)",
+    )
+    faults.add_argument(
+        "--tps",
+        type=_fault_flag("parse_tps"),
+        action="append",
+        default=[],
+        metavar="OPERATION=N",
+        help="rate limit for one operation, e.g. DescribeJob=5 or iot-jobs-data:read=50; "
+        "0 throttles every call (repeatable)",
+    )
+    faults.add_argument(
+        "--error-rate",
+        type=_fault_flag("parse_error_rate"),
+        action="append",
+        default=[],
+        metavar="CODE=SHARE",
+        help="share (0..1) of requests answered with ThrottlingException, "
+        "ServiceUnavailableException or InternalFailure (repeatable)",
+    )
+    faults.add_argument(
+        "--latency",
+        type=_fault_flag("parse_latency"),
+        default=(0.0, 0.0),
+        metavar="MS[:JITTER_MS]",
+        help="delay added to every request, plus up to JITTER_MS at random",
+    )
     return parser
 
 
@@ -168,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             scenario=args.scenario,
             seed=args.seed,
             speed=args.speed,
+            throttle=not args.no_throttle,
+            tps=args.tps,
+            error_rates=args.error_rate,
+            latency=args.latency,
         )
     if args.thing and not args.job:
         parser.error("--thing needs --job")

@@ -1,8 +1,11 @@
 """`iotjobs-tui sim`: run the emulator in the foreground until Ctrl-C or SIGTERM.
 
 Exit codes: 0 after a clean stop; 2 when the emulator cannot start as asked (unknown scenario,
-address in use, unknown host); 1 for a failure while serving. Errors are one line on stderr,
-never a traceback.
+bad fault settings, address in use, unknown host); 1 for a failure while serving. Errors are
+one line on stderr, never a traceback.
+
+Throttling at the AWS default rates is on here (`--no-throttle` turns it off); the test
+suite's servers throttle nothing unless a test asks.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from iotjobs_tui.sim.clock import VirtualClock
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.faults import FaultConfig, FaultInjector
 from iotjobs_tui.sim.server import SimServer
 
 PROG = "iotjobs-tui sim"
@@ -63,14 +67,67 @@ def load_scenario(name: str, emulator: Emulator, seed: int) -> str | None:
     return None
 
 
-def run_foreground(host: str, port: int, scenario: str, seed: int, speed: float) -> int:
+def fault_config(
+    *,
+    throttle: bool = True,
+    tps: Sequence[tuple[str, float]] = (),
+    error_rates: Sequence[tuple[str, float]] = (),
+    latency: tuple[float, float] = (0.0, 0.0),
+    seed: int = 0,
+) -> FaultConfig:
+    """The faults the command line asks for (ValueError if they do not fit together).
+
+    `tps` and `error_rates` are (name, value) pairs as `faults.parse_tps`/`parse_error_rate`
+    return them; naming a bucket twice with different values is an error.
+    """
+    tps_values: dict[str, float] = {}
+    for name, value in tps:
+        if tps_values.setdefault(name, value) != value:
+            raise ValueError(f"--tps sets {name} twice ({tps_values[name]:g} and {value:g})")
+    rate_values: dict[str, float] = {}
+    for code, share in error_rates:
+        if rate_values.setdefault(code, share) != share:
+            raise ValueError(
+                f"--error-rate sets {code} twice ({rate_values[code]:g} and {share:g})"
+            )
+    return FaultConfig(
+        throttle=throttle,
+        tps=tps_values,
+        error_rates=rate_values,
+        latency_ms=latency[0],
+        jitter_ms=latency[1],
+        seed=seed,
+    )
+
+
+def run_foreground(
+    host: str,
+    port: int,
+    scenario: str,
+    seed: int,
+    speed: float,
+    *,
+    throttle: bool = True,
+    tps: Sequence[tuple[str, float]] = (),
+    error_rates: Sequence[tuple[str, float]] = (),
+    latency: tuple[float, float] = (0.0, 0.0),
+) -> int:
+    """Serve until stopped. Throttling at the AWS defaults is on unless `throttle` is False."""
+    try:
+        config = fault_config(
+            throttle=throttle, tps=tps, error_rates=error_rates, latency=latency, seed=seed
+        )
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
     emulator = Emulator(VirtualClock(speed=speed))
     problem = load_scenario(scenario, emulator, seed)
     if problem is not None:
         _error(problem)
         return 2
+    server = SimServer(emulator, faults=FaultInjector(config))
     try:
-        return asyncio.run(_serve(SimServer(emulator), host, port))
+        return asyncio.run(_serve(server, host, port))
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were installed
         return 0
 

@@ -4,6 +4,10 @@ The two services share paths (`GET /things/{t}/jobs` is ListJobExecutionsForThin
 GetPendingJobExecutions on `iot-jobs-data`), so each request is attributed to a service by its
 SigV4 credential scope, or by its Host header when unsigned. Any credentials are accepted.
 
+Faults (`faults.py`) are consulted for every routed request; the admin API reads and changes
+them at `/_sim/faults`. A full outage closes the listener, so connections are refused, and
+re-opens it on the same port when it ends (`set_outage()`, or `{"outage_seconds": N}`).
+
 Parsing, validation and serialization happen outside the emulator lock; the handler (and the
 emulator's catch-up step, `advance()`) run under it, on a worker thread so a long-held lock
 never stalls the event loop.
@@ -16,17 +20,20 @@ import concurrent.futures
 import importlib
 import json
 import logging
+import math
 import re
 import threading
+import time
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 from aiohttp import web
 
 from iotjobs_tui.sim.emulator import Emulator
 from iotjobs_tui.sim.errors import ServiceError
+from iotjobs_tui.sim.faults import FaultInjector
 from iotjobs_tui.sim.protocol import (
     INTERNAL_FAILURE,
     HttpResponse,
@@ -46,6 +53,10 @@ _QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request$")
 # e.g. data.jobs.iot.eu-west-1.amazonaws.com, iot.eu-west-1.amazonaws.com (port optional).
 _HOST_REGION = re.compile(r"(?:^|\.)iot\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 _HANDLER_PACKAGE = "iotjobs_tui.sim.handlers"
+# An outage set over HTTP must end by itself (the admin API is on the port it closes); this
+# caps it so a typo cannot lock the emulator away for a day. `set_outage()` has no cap.
+MAX_OUTAGE_SECONDS = 3600.0
+_REOPEN_RETRY_SECONDS = 0.1
 
 
 class RequestStats:
@@ -87,22 +98,6 @@ class RequestStats:
             self._counts.clear()
 
 
-class FaultInjector:
-    """The hook for injected faults, consulted for every routed request before dispatch.
-
-    This base class injects nothing; subclass it (or replace `SimServer.faults`) to throttle,
-    fail or slow chosen operations.
-    """
-
-    def before_request(self, service: str, operation: str) -> ServiceError | None:
-        """An error to answer instead of running the operation, or None to run it."""
-        return None
-
-    def latency(self, service: str, operation: str) -> float:
-        """Seconds to wait before answering."""
-        return 0.0
-
-
 def detect_service(headers: Mapping[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
     """(service, region) from the SigV4 credential scope, else from the Host header."""
     match = _SCOPE.search(headers.get("Authorization", ""))
@@ -135,15 +130,25 @@ class SimServer:
 
     Use `await start()`/`await stop()` inside an event loop, or `start_in_thread()`/
     `stop_thread()` to run it on a private loop in a daemon thread (tests, the TUI's demo).
+
+    `faults` defaults to `FaultInjector()`, which injects nothing; pass
+    `FaultInjector.aws_defaults()` for AWS's rate limits. `stats` counts every request
+    received by (service, operation); `set_outage()` refuses connections for a while.
     """
 
     def __init__(self, emulator: Emulator, *, faults: FaultInjector | None = None) -> None:
         _import_handlers()
         self.emulator = emulator
         self.stats = RequestStats()
-        self.faults = faults or FaultInjector()
+        self.faults = faults if faults is not None else FaultInjector()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._address: tuple[str, int] = ("127.0.0.1", 0)
+        self._serving_loop: asyncio.AbstractEventLoop | None = None
+        self._outage_until: float | None = None  # monotonic; math.inf until cleared
+        self._outage_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -172,7 +177,9 @@ class SimServer:
             await runner.cleanup()
             raise
         bound_port = runner.addresses[0][1]
-        self._runner = runner
+        self._runner, self._site = runner, site
+        self._address = (host, bound_port)
+        self._serving_loop = loop
         self._executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=4, thread_name_prefix="sim-handler"
         )
@@ -180,6 +187,13 @@ class SimServer:
         return self.base_url
 
     async def stop(self) -> None:
+        if self._outage_task is not None:
+            self._outage_task.cancel()
+            self._outage_task = None
+        for task in list(self._tasks):
+            task.cancel()
+        self._outage_until = None
+        self._site = self._serving_loop = None
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -226,6 +240,109 @@ class SimServer:
         finally:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout)
+
+    # -- outage ------------------------------------------------------------------------------
+
+    def set_outage(self, seconds: float | None) -> None:
+        """Refuse connections for `seconds` (math.inf: until cleared), or None to end an outage.
+
+        The listener closes at once and open connections are dropped, as when a service goes
+        away; the server re-opens on the same port when the time is up. From another
+        thread (tests) this returns once the change is made; on the server's own loop, use
+        `await outage(...)` (calling this there only schedules it).
+        """
+        loop = self._serving_loop
+        if loop is None:
+            raise RuntimeError("the server is not running")
+        _check_outage(seconds, limit=math.inf)
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._spawn(self.outage(seconds))
+            return
+        asyncio.run_coroutine_threadsafe(self.outage(seconds), loop).result(30)
+
+    async def outage(self, seconds: float | None, *, keep: object = None) -> None:
+        """`set_outage`, from the server's own event loop.
+
+        `keep` is a connection (`request.protocol`) to close gracefully, after the response
+        it is busy with, rather than drop: the admin request that asked for the outage.
+        """
+        _check_outage(seconds, limit=math.inf)
+        runner = self._runner
+        if runner is None:
+            raise RuntimeError("the server is not running")
+        if self._outage_task is not None:
+            self._outage_task.cancel()
+            self._outage_task = None
+        if seconds is None:
+            self._outage_until = None
+            await self._reopen(give_up_after=5.0)
+            return
+        site, self._site = self._site, None
+        if site is not None:
+            await site.stop()  # closes the listening socket: new connections are refused
+        if runner.server is not None:
+            for connection in runner.server.connections:
+                if connection is keep:
+                    connection.close()  # after its current response
+                else:
+                    connection.force_close()
+            # Sockets close on the loop's next turns; wait, so that a client told "outage
+            # started" cannot reuse a pooled connection that is still half open.
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline and any(
+                c is not keep for c in runner.server.connections
+            ):
+                await asyncio.sleep(0.001)
+        self._outage_until = time.monotonic() + seconds
+        if math.isfinite(seconds):
+            self._outage_task = asyncio.create_task(self._end_outage_after(seconds))
+        log.info("outage: refusing connections for %s s", seconds)
+
+    def outage_remaining(self) -> float | None:
+        """Seconds of outage left (math.inf until cleared), or None when serving."""
+        until = self._outage_until
+        return None if until is None else max(0.0, until - time.monotonic())
+
+    async def _end_outage_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._outage_until = None
+        await self._reopen(give_up_after=math.inf)
+        self._outage_task = None
+
+    async def _reopen(self, give_up_after: float) -> None:
+        runner = self._runner
+        if runner is None or self._site is not None:
+            return
+        host, port = self._address
+        deadline = time.monotonic() + give_up_after
+        warned = False
+        while True:
+            site = web.TCPSite(runner, host, port)
+            try:
+                await site.start()
+            except OSError as exc:
+                await site.stop()  # start() registered the site before binding failed
+                if time.monotonic() >= deadline:
+                    raise
+                if not warned:
+                    log.warning(
+                        "cannot re-open %s:%s after the outage (%s); retrying", host, port, exc
+                    )
+                    warned = True
+                await asyncio.sleep(_REOPEN_RETRY_SECONDS)
+                continue
+            self._site = site
+            log.info("outage over: serving on %s", self.base_url)
+            return
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -344,6 +461,27 @@ class SimServer:
         if path == "stats/reset" and method == "POST":
             self.stats.reset()
             return web.json_response({"total": 0, "requests": {}})
+        if path == "faults" and method == "GET":
+            return web.json_response(self._faults_state())
+        if path == "faults" and method == "POST":
+            try:
+                document = json.loads(await request.read() or b"{}")
+                if not isinstance(document, dict):
+                    raise ValueError("expected a JSON object")
+                if not document:
+                    raise ValueError("expected one or more fields to change")
+                outage = document.pop("outage_seconds", None)
+                _check_outage(outage, limit=MAX_OUTAGE_SECONDS)
+                if outage is not None and math.isinf(outage):
+                    raise ValueError("outage_seconds must be finite")
+                if document:
+                    self.faults.change(document)
+            except (ValueError, TypeError) as exc:
+                return web.json_response({"message": str(exc)}, status=400)
+            if outage is not None:
+                # This response still goes out; every other connection is dropped.
+                await self.outage(float(outage), keep=request.protocol)
+            return web.json_response(self._faults_state())
         if path == "clock" and method == "GET":
             return web.json_response(self._clock_state())
         if path == "clock" and method == "POST":
@@ -360,6 +498,15 @@ class SimServer:
         return web.json_response(
             {"message": f"no admin endpoint {method} /_sim/{path}"}, status=404
         )
+
+    def _faults_state(self) -> dict[str, Any]:
+        remaining = self.outage_remaining()
+        return {
+            **self.faults.to_json(),
+            "outage_seconds_remaining": None
+            if remaining is None or math.isinf(remaining)
+            else round(remaining, 3),
+        }
 
     def _clock_state(self) -> dict[str, float]:
         clock = self.emulator.clock
@@ -390,3 +537,13 @@ class SimServer:
 
 def _web(response: HttpResponse) -> web.Response:
     return web.Response(status=response.status, headers=response.headers, body=response.body)
+
+
+def _check_outage(seconds: Any, *, limit: float) -> None:
+    """ValueError unless `seconds` is None or a number in (0, limit]."""
+    if seconds is None:
+        return
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ValueError(f"outage_seconds must be a number of seconds, not {seconds!r}")
+    if math.isnan(seconds) or not 0 < seconds <= limit:
+        raise ValueError(f"outage_seconds must be more than 0 and at most {limit:g}")
