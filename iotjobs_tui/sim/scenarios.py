@@ -1,9 +1,15 @@
-"""Named initial states for the emulator (`iotjobs-tui sim --scenario NAME`)."""
+"""Named initial states for the emulator (`iotjobs-tui sim --scenario NAME`).
+
+Every scenario gets the simulated devices (`sim/devices.py`): a thing whose `simProfile`
+attribute, or a group's, names a profile acts on its jobs by itself; other things wait for a
+real device client.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from iotjobs_tui.sim import demo, devices
 from iotjobs_tui.sim.emulator import Emulator
 
 
@@ -12,7 +18,7 @@ def _empty(emulator: Emulator, seed: int) -> None:
     emulator.rng.seed(seed)
 
 
-_LOADERS: dict[str, Callable[[Emulator, int], None]] = {"empty": _empty}
+_LOADERS: dict[str, Callable[[Emulator, int], None]] = {"empty": _empty, "demo": demo.load}
 SCENARIOS: tuple[str, ...] = tuple(_LOADERS)
 
 
@@ -23,4 +29,5 @@ def load(name: str, emulator: Emulator, seed: int) -> None:
     except KeyError:
         raise KeyError(f"unknown scenario {name!r} (known: {', '.join(SCENARIOS)})") from None
     with emulator.lock:
+        devices.install(emulator, seed=seed)
         loader(emulator, seed)
