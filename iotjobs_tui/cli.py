@@ -157,7 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to bind (default 127.0.0.1; anything else must be asked for explicitly)",
     )
     sim.add_argument("--port", type=_port, default=5055, help="port (0 picks a free one)")
-    sim.add_argument("--scenario", default="empty", help="initial state: empty (default)")
+    sim.add_argument(
+        "--scenario",
+        default="empty",
+        help="initial state: empty (default), or demo (about 2,000 devices, 40 jobs and a "
+        "100,000-device rollout)",
+    )
     sim.add_argument("--seed", type=int, default=1, help="seed for the scenario (default 1)")
     sim.add_argument(
         "--speed",

@@ -1,8 +1,8 @@
 """A heap of callbacks keyed by virtual time: the one place time-driven behaviour plugs in.
 
-Rollout steps, cancel cascades, deletions and scheduled starts are events here; later device
-simulation, timeouts, retries and maintenance windows schedule on the same heap. `run_due` is
-O(1) when nothing is due, so calling it before every request costs nothing.
+Rollout steps, cancel cascades, deletions, scheduled starts, device actions, timeouts, retries
+and maintenance windows are all events here. `run_due` is O(1) when nothing is due, so calling
+it before every request costs nothing.
 """
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 # A callback receives the virtual time it was scheduled for (not "now"), so timestamps it
 # writes are exact even when the clock jumped past several events at once.
 Callback = Callable[[float], None]
 
 
-@dataclass(order=True)
 class Event:
-    at: float
-    seq: int
-    callback: Callback = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    __slots__ = ("at", "callback", "cancelled")
+
+    def __init__(self, at: float, callback: Callback) -> None:
+        self.at = at
+        self.callback = callback
+        self.cancelled = False
 
     def cancel(self) -> None:
         """Lazy deletion: the heap drops the event when it reaches the top."""
@@ -31,18 +31,21 @@ class Event:
 
 class Scheduler:
     def __init__(self) -> None:
-        self._heap: list[Event] = []
+        # (at, seq, event) tuples: tuple comparison is far cheaper than dataclass ordering, and
+        # seq keeps events due at the same instant in the order they were scheduled.
+        self._heap: list[tuple[float, int, Event]] = []
         self._seq = itertools.count()
 
     def schedule(self, at: float, callback: Callback) -> Event:
-        event = Event(at, next(self._seq), callback)
-        heapq.heappush(self._heap, event)
+        event = Event(at, callback)
+        heapq.heappush(self._heap, (at, next(self._seq), event))
         return event
 
     def next_due(self) -> float | None:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].at if self._heap else None
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
 
     def run_due(self, now: float) -> int:
         """Run every event due at or before `now`, in time order; returns how many ran.
@@ -51,8 +54,9 @@ class Scheduler:
         """
         ran = 0
         heap = self._heap
-        while heap and heap[0].at <= now:
-            event = heapq.heappop(heap)
+        pop = heapq.heappop
+        while heap and heap[0][0] <= now:
+            event = pop(heap)[2]
             if event.cancelled:
                 continue
             event.callback(event.at)
@@ -60,4 +64,4 @@ class Scheduler:
         return ran
 
     def __len__(self) -> int:
-        return sum(1 for e in self._heap if not e.cancelled)
+        return sum(1 for entry in self._heap if not entry[2].cancelled)

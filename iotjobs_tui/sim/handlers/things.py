@@ -17,7 +17,7 @@ from iotjobs_tui.sim.fleet import (
     things_in_group,
 )
 from iotjobs_tui.sim.handlers.common import get_thing, region_state
-from iotjobs_tui.sim.paging import paginate
+from iotjobs_tui.sim.paging import paginate, paginate_sorted
 from iotjobs_tui.sim.registry import CONTROL, RequestContext, operation
 from iotjobs_tui.sim.state import RegionState, Thing, ThingGroup
 
@@ -51,7 +51,7 @@ def create_thing(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         type_name=params.get("thingTypeName"),
         created_at=ctx.emulator.now(),
     )
-    state.things[name] = thing
+    state.add_thing(thing)
     return {"thingName": name, "thingArn": thing.arn, "thingId": thing.thing_id}
 
 
@@ -81,8 +81,8 @@ def list_things(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                 return False
         return True
 
-    items, token = paginate(
-        sorted(state.things.values(), key=lambda t: t.name),
+    items, token = paginate_sorted(
+        state.things_by_name(),
         lambda t: (t.name,),
         params,
         "things",
@@ -109,7 +109,7 @@ def delete_thing(ctx: RequestContext, params: dict[str, Any]) -> None:
     ctx.emulator.engine.thing_deleted(state, thing, now)
     for group in thing.groups:
         state.groups[group].things.discard(thing.name)
-    del state.things[thing.name]
+    state.remove_thing(thing.name)
 
 
 @operation(CONTROL, "CreateThingGroup")
