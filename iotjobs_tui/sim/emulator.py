@@ -178,9 +178,9 @@ class Emulator:
     def now(self) -> float:
         return self.clock.now()
 
-    def advance(self) -> int:
-        """Run every event due by the virtual clock; cheap when nothing is due."""
-        return self.scheduler.run_due(self.clock.now())
+    def advance(self, limit: int | None = None) -> int:
+        """Run events due by the virtual clock (at most `limit`); cheap when nothing is due."""
+        return self.scheduler.run_due(self.clock.now(), limit)
 
     def new_uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

@@ -47,15 +47,16 @@ class Scheduler:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
-    def run_due(self, now: float) -> int:
-        """Run every event due at or before `now`, in time order; returns how many ran.
+    def run_due(self, now: float, limit: int | None = None) -> int:
+        """Run events due at or before `now`, in time order; returns how many ran.
 
-        Events scheduled by a callback for a time <= now run in the same call.
+        Events scheduled by a callback for a time <= now run in the same call. With `limit`,
+        stop after that many so a caller can release its lock between slices.
         """
         ran = 0
         heap = self._heap
         pop = heapq.heappop
-        while heap and heap[0][0] <= now:
+        while heap and heap[0][0] <= now and (limit is None or ran < limit):
             event = pop(heap)[2]
             if event.cancelled:
                 continue

@@ -25,7 +25,7 @@ import re
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Coroutine, Mapping
 from typing import Any
 
@@ -66,13 +66,40 @@ class RequestStats:
     failed ones, so tests can assert that a write call was never even attempted.
     """
 
+    # Handling times kept per operation: enough for stable percentiles, bounded memory.
+    LATENCY_WINDOW = 2048
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str]] = Counter()
+        self._latency: dict[tuple[str, str], deque[float]] = {}
 
     def record(self, service: str, operation: str) -> None:
         with self._lock:
             self._counts[(service, operation)] += 1
+
+    def observe(self, service: str, operation: str, seconds: float) -> None:
+        """Record how long the emulator took to handle one request (parse to response)."""
+        with self._lock:
+            window = self._latency.get((service, operation))
+            if window is None:
+                window = self._latency[(service, operation)] = deque(maxlen=self.LATENCY_WINDOW)
+            window.append(seconds)
+
+    def latency_ms(self) -> dict[str, dict[str, dict[str, float]]]:
+        """{service: {operation: {count, median, p95, max}}} over the recent window, in ms."""
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        with self._lock:
+            windows = {key: sorted(values) for key, values in self._latency.items() if values}
+        for (service, operation), values in sorted(windows.items()):
+            n = len(values)
+            out.setdefault(service, {})[operation] = {
+                "count": n,
+                "median": round(values[n // 2] * 1000, 3),
+                "p95": round(values[min(n - 1, int(n * 0.95))] * 1000, 3),
+                "max": round(values[-1] * 1000, 3),
+            }
+        return out
 
     def count(self, service: str, operation: str | None = None) -> int:
         """Requests for one operation, or for the whole service when `operation` is None."""
@@ -96,6 +123,7 @@ class RequestStats:
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._latency.clear()
 
 
 def detect_service(headers: Mapping[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
@@ -207,15 +235,36 @@ class SimServer:
             if self.emulator.clock.speed <= 0:
                 continue  # a frozen clock only moves when stepped, and stepping advances
             try:
-                await loop.run_in_executor(self._executor, self._advance_locked)
+                await loop.run_in_executor(self._executor, self._advance_in_slices)
             except RuntimeError:
                 return  # the executor shut down: we are stopping
             except Exception:
                 log.exception("background advance failed")
 
-    def _advance_locked(self) -> None:
-        with self.emulator.lock:
+    # Events per slice: a slice holds the lock (and mostly the GIL) for about a millisecond,
+    # so a request arriving mid catch-up waits for one slice, not for the whole backlog.
+    TICK_SLICE_EVENTS = 50
+
+    def _advance_in_slices(self) -> None:
+        while True:
+            with self.emulator.lock:
+                ran = self.emulator.advance(self.TICK_SLICE_EVENTS)
+            if ran < self.TICK_SLICE_EVENTS:
+                return
+            time.sleep(0)  # let the request threads and the event loop in
+
+    def _catch_up(self) -> None:
+        """Before a request (caller holds the lock).
+
+        With a frozen clock, run everything due: tests step the clock and expect the rules to
+        have applied. With a running clock the ticker keeps up; a request only helps with one
+        slice, so its latency stays bounded (state lags by at most a tick, well inside AWS's
+        own "up to 60 s later" for timers).
+        """
+        if self.emulator.clock.speed <= 0 or self._ticker is None:
             self.emulator.advance()
+        else:
+            self.emulator.advance(self.TICK_SLICE_EVENTS)
 
     async def stop(self) -> None:
         if self._ticker is not None:
@@ -425,6 +474,7 @@ class SimServer:
             return _web(protocol.error(fault, request_id))
         body = await request.read()
         loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         response = await loop.run_in_executor(
             self._executor,
             self._dispatch,
@@ -437,6 +487,7 @@ class SimServer:
             body,
             request_id,
         )
+        self.stats.observe(service, operation, time.perf_counter() - started)
         return _web(response)
 
     def _dispatch(
@@ -466,9 +517,7 @@ class SimServer:
                 base_url=self.base_url,
             )
             with emulator.lock:
-                advance = getattr(emulator, "advance", None)
-                if advance is not None:
-                    advance()
+                self._catch_up()
                 result = handler(ctx, params)
             response = protocol.serialize(operation, result)
         except ServiceError as err:
@@ -490,7 +539,11 @@ class SimServer:
             return web.json_response({"ok": True, "url": self.base_url})
         if path == "stats" and method == "GET":
             return web.json_response(
-                {"total": self.stats.total(), "requests": self.stats.snapshot()}
+                {
+                    "total": self.stats.total(),
+                    "requests": self.stats.snapshot(),
+                    "latency_ms": self.stats.latency_ms(),
+                }
             )
         if path == "stats/reset" and method == "POST":
             self.stats.reset()

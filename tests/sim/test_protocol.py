@@ -562,7 +562,11 @@ def test_admin_endpoints(sim_url: str, sim_server: SimServer, emulator: Emulator
     raw(sim_url, "GET", "/jobs", service=CONTROL)
     status, _, stats = raw(sim_url, "GET", "/_sim/stats", service=None)
     assert status == 200
-    assert stats == {"total": 1, "requests": {CONTROL: {"ListJobs": 1}}}
+    assert stats["total"] == 1
+    assert stats["requests"] == {CONTROL: {"ListJobs": 1}}
+    timing = stats["latency_ms"][CONTROL]["ListJobs"]
+    assert timing["count"] == 1
+    assert 0 < timing["median"] == timing["p95"] == timing["max"] < 1000
     assert raw(sim_url, "GET", "/_sim/clock")[2] == {"now": T0, "speed": 0.0}
     assert raw(sim_url, "POST", "/_sim/clock", body=b'{"advance": 90}')[2]["now"] == T0 + 90
     assert raw(sim_url, "POST", "/_sim/clock", body=b'{"set": 1767230000}')[2]["now"] == 1767230000
