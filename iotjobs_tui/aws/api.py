@@ -1,0 +1,137 @@
+"""The IoT Jobs calls the explorer makes, with call counting and throttle accounting."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from iotjobs_tui.aws.errors import THROTTLE_CODES, is_throttle
+from iotjobs_tui.aws.models import (
+    Job,
+    JobExecutionSummary,
+    JobFilters,
+    JobSummary,
+    parse_describe_job,
+    parse_execution_for_job,
+    parse_job_summary,
+)
+
+PAGE_SIZE = 250  # ListJobs' maximum: fewest calls for a big account
+
+
+class CallStats:
+    """Counts requests per operation, retries, and throttling answers, for the status bar."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.calls: Counter[str] = Counter()
+        self.retries = 0
+        self.throttled = 0  # throttling answers seen, including ones botocore retried
+        self.last_throttled_at: float | None = None
+        self._recent: deque[float] = deque(maxlen=2000)
+
+    def record_call(self, operation: str, retry_attempts: int = 0) -> None:
+        self.calls[operation] += 1
+        self.retries += retry_attempts
+        self._recent.append(self._clock())
+
+    def record_throttle(self) -> None:
+        self.throttled += 1
+        self.last_throttled_at = self._clock()
+
+    def calls_in_last(self, seconds: float) -> int:
+        cutoff = self._clock() - seconds
+        return sum(1 for t in self._recent if t >= cutoff)
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+def _retry_attempts(response: Any) -> int:
+    meta = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    attempts = meta.get("RetryAttempts") if isinstance(meta, dict) else None
+    return attempts if isinstance(attempts, int) else 0
+
+
+class JobsApi:
+    """Read-only IoT Jobs calls over one long-lived aioboto3 `iot` client."""
+
+    def __init__(self, client: Any, stats: CallStats | None = None) -> None:
+        self._client = client
+        self.stats = stats or CallStats()
+        events = getattr(getattr(client, "meta", None), "events", None)
+        self._hooked = events is not None
+        if events is not None:
+            # Sees every attempt, including the throttled ones botocore retries silently.
+            events.register("needs-retry.iot", self._on_needs_retry)
+
+    def _on_needs_retry(self, response: Any = None, **_: Any) -> None:
+        if isinstance(response, tuple) and len(response) == 2 and isinstance(response[1], dict):
+            code = (response[1].get("Error") or {}).get("Code")
+            if code in THROTTLE_CODES:
+                self.stats.record_throttle()
+        return None  # never influence botocore's retry decision
+
+    async def _call(self, operation: str, method: str, **params: Any) -> Any:
+        try:
+            response = await getattr(self._client, method)(**params)
+        except Exception as exc:
+            retries = 0
+            if hasattr(exc, "response"):
+                retries = _retry_attempts(exc.response)
+            self.stats.record_call(operation, retries)
+            if is_throttle(exc) and not self._hooked:
+                self.stats.record_throttle()
+            raise
+        self.stats.record_call(operation, _retry_attempts(response))
+        return response
+
+    async def iter_job_pages(
+        self, filters: JobFilters | None = None, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[list[JobSummary]]:
+        """Every job, one ListJobs page at a time, following nextToken to the end."""
+        params: dict[str, Any] = {"maxResults": page_size, **(filters or JobFilters()).as_params()}
+        seen_tokens: set[str] = set()
+        while True:
+            response = await self._call("ListJobs", "list_jobs", **params)
+            jobs = [parse_job_summary(item) for item in response.get("jobs") or []]
+            yield [job for job in jobs if job is not None]
+            token = response.get("nextToken")
+            # A token seen twice would loop forever (moto does this past 50 jobs).
+            if not token or token in seen_tokens:
+                return
+            seen_tokens.add(token)
+            params["nextToken"] = token
+
+    async def list_all_jobs(self, filters: JobFilters | None = None) -> list[JobSummary]:
+        return [job async for page in self.iter_job_pages(filters) for job in page]
+
+    async def describe_job(self, job_id: str) -> Job:
+        response = await self._call("DescribeJob", "describe_job", jobId=job_id)
+        return parse_describe_job(response, job_id)
+
+    async def get_job_document(self, job_id: str, before_substitution: bool = False) -> str:
+        params: dict[str, Any] = {"jobId": job_id}
+        if before_substitution:
+            params["beforeSubstitution"] = True
+        response = await self._call("GetJobDocument", "get_job_document", **params)
+        document = response.get("document")
+        return document if isinstance(document, str) else ""
+
+    async def list_executions_page(
+        self, job_id: str, status: str | None = None, token: str | None = None, size: int = 100
+    ) -> tuple[list[JobExecutionSummary], str | None]:
+        params: dict[str, Any] = {"jobId": job_id, "maxResults": size}
+        if status:
+            params["status"] = status
+        if token:
+            params["nextToken"] = token
+        response = await self._call(
+            "ListJobExecutionsForJob", "list_job_executions_for_job", **params
+        )
+        rows = [parse_execution_for_job(item) for item in response.get("executionSummaries") or []]
+        next_token = response.get("nextToken")
+        return rows, next_token if isinstance(next_token, str) and next_token else None

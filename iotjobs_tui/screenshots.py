@@ -1,0 +1,76 @@
+"""`python -m iotjobs_tui.screenshots DIR`: SVGs of the main screen against the demo fleet.
+
+Runs the emulator in-process with a frozen clock and a fixed seed, so the pictures only change
+when the app or the demo change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from iotjobs_tui.launch import DEMO_REGION, build_app, demo_settings, start_demo
+
+T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+SIZES = ((80, 24), (160, 48))
+
+
+async def _wait(pilot: Any, predicate: Any, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the demo did not load in time")
+        await pilot.pause(0.05)
+
+
+async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> Path:
+    from iotjobs_tui.ui.widgets.job_detail import JobDetail
+    from iotjobs_tui.ui.widgets.job_table import JobTable
+
+    app = build_app(
+        demo_settings(url),
+        connection_label=f"{DEMO_REGION} · demo emulator",
+        demo=True,
+        clock=emulator.clock.now,
+        monotonic=lambda: 0.0,  # "updated 0s ago" in every picture
+        progress_every=0.05,  # fill the list's progress column quickly
+    )
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        await _wait(pilot, lambda: screen.query_one(JobTable).row_count > 0)
+        detail = screen.query_one(JobDetail)
+        await _wait(pilot, lambda: detail.job is not None)
+        # A second refresh a virtual minute later, so deltas, rate and ETA are measured.
+        emulator.clock.advance(60)
+        await pilot.press("r")
+        await _wait(pilot, lambda: "finished" in detail.query_one("#d-rate").plain)
+        await _wait(pilot, lambda: screen._progress_candidate() is None)
+        await pilot.pause(0.3)
+        name = f"main-{size[0]}x{size[1]}.svg"
+        app.save_screenshot(filename=name, path=str(out))
+    return out / name
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    emulator, server, url = start_demo(seed=1, speed=0.0, start=T0)
+    try:
+        emulator.clock.advance(300)  # let the demo roll out for five virtual minutes
+        for size in SIZES:
+            try:
+                path = asyncio.run(_shoot(url, emulator, size, out))
+            except RuntimeError as exc:
+                print(f"screenshots: {exc}", file=sys.stderr)
+                return 1
+            print(path)
+    finally:
+        server.stop_thread()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The Textual UI. Screens and widgets get data through messages from `ui.data`."""

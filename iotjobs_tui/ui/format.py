@@ -1,0 +1,148 @@
+"""Formatting shared by widgets: status colours, times, numbers. Returns Rich Text, never markup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+
+from iotjobs_tui.ui.text import safe
+
+# 16-colour safe names, so they survive basic terminals; NO_COLOR strips them entirely.
+STATUS_STYLES = {
+    "IN_PROGRESS": "bold cyan",
+    "SCHEDULED": "magenta",
+    "COMPLETED": "green",
+    "CANCELED": "yellow",
+    "DELETION_IN_PROGRESS": "red",
+    # execution statuses
+    "QUEUED": "blue",
+    "SUCCEEDED": "green",
+    "FAILED": "bold red",
+    "REJECTED": "red",
+    "TIMED_OUT": "yellow",
+    "REMOVED": "bright_black",
+}
+
+COUNTER_STYLES = {
+    "queued": "blue",
+    "in_progress": "cyan",
+    "succeeded": "green",
+    "failed": "bold red",
+    "rejected": "red",
+    "timed_out": "yellow",
+    "removed": "bright_black",
+    "canceled": "yellow",
+}
+# Distinct glyphs keep the stacked bar readable without colour (NO_COLOR).
+COUNTER_GLYPHS = {
+    "succeeded": "█",
+    "failed": "▒",
+    "rejected": "▒",
+    "timed_out": "▒",
+    "removed": "·",
+    "canceled": "·",
+    "in_progress": "▓",
+    "queued": "░",
+}
+BAR_ORDER = (
+    "succeeded",
+    "failed",
+    "rejected",
+    "timed_out",
+    "removed",
+    "canceled",
+    "in_progress",
+    "queued",
+)
+
+
+def status_text(status: str | None) -> Text:
+    """Known statuses coloured; unknown ones shown exactly as they came."""
+    if status is None:
+        return Text("—", style="dim")
+    return safe(status, STATUS_STYLES.get(status, ""))
+
+
+def target_selection_text(value: str | None) -> str:
+    if value is None:
+        return "—"
+    return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value, value)
+
+
+def when(value: datetime | None, now: datetime) -> str:
+    """12 columns, as `ls -l`: 'Dec 31 23:59' within six months of now, else 'Dec 28  2024'."""
+    if value is None:
+        return "—"
+    value = value.astimezone(UTC)
+    if abs((now - value).total_seconds()) < 183 * 86400:
+        return value.strftime("%b %d %H:%M")
+    return value.strftime("%b %d  %Y")
+
+
+def compact(value: int) -> str:
+    """At most 5 characters: 9999, 12.3k, 123k, 1.2M."""
+    if value < 10_000:
+        return str(value)
+    if value < 100_000:
+        return f"{value / 1000:.1f}k"
+    if value < 1_000_000:
+        return f"{value // 1000}k"
+    return f"{value / 1_000_000:.1f}M"
+
+
+def when_seconds(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def number(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def span_in_words(seconds: float) -> str:
+    """A relative span: '45 s', '3 min', '2 h 5 min', '3 d 4 h'."""
+    seconds = int(max(seconds, 0))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def stacked_bar(counts: dict[str, int], width: int) -> Text:
+    """A bar of `width` cells split in proportion to `counts` (largest-remainder rounding)."""
+    total = sum(counts.values())
+    bar = Text(end="")
+    if width <= 0:
+        return bar
+    if total <= 0:
+        bar.append("░" * width, style="dim")
+        return bar
+    exact = [(name, counts.get(name, 0) * width / total) for name in BAR_ORDER]
+    cells = {name: int(share) for name, share in exact}
+    spare = width - sum(cells.values())
+    for name, share in sorted(exact, key=lambda item: item[1] - int(item[1]), reverse=True):
+        if spare <= 0:
+            break
+        if share > 0:
+            cells[name] += 1
+            spare -= 1
+    # A single failure among thousands must still show: every non-zero count gets a cell,
+    # taken from the largest segment.
+    for name in BAR_ORDER:
+        if counts.get(name, 0) > 0 and cells[name] == 0:
+            donor = max(cells, key=lambda key: cells[key])
+            if cells[donor] > 1:
+                cells[donor] -= 1
+                cells[name] = 1
+    for name in BAR_ORDER:
+        if cells[name]:
+            bar.append(COUNTER_GLYPHS[name] * cells[name], style=COUNTER_STYLES[name])
+    return bar

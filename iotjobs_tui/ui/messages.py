@@ -1,0 +1,87 @@
+"""Typed messages from the data layer (`ui.data`) to screens. Carry models, never clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from iotjobs_tui.aws.models import Job, JobSummary
+
+
+@dataclass
+class JobsPage(Message):
+    """One ListJobs page of a refresh (`generation` identifies the refresh)."""
+
+    generation: int
+    jobs: list[JobSummary]
+
+
+@dataclass
+class JobsLoaded(Message):
+    """Every page of a refresh has arrived; `job_ids` is the complete set."""
+
+    generation: int
+    job_ids: frozenset[str]
+
+
+@dataclass
+class JobsFailed(Message):
+    generation: int
+    error: str
+    throttled: bool = False
+
+
+@dataclass
+class JobDescribed(Message):
+    job: Job
+
+    def can_replace(self, message: Message) -> bool:
+        # A backlog of results for the same job collapses to the newest.
+        return isinstance(message, JobDescribed) and message.job.job_id == self.job.job_id
+
+
+@dataclass
+class JobDescribeFailed(Message):
+    job_id: str
+    error: str
+    throttled: bool = False
+
+
+@dataclass
+class JobProgress(Message):
+    """A background DescribeJob for a list row's progress column (not the detail pane)."""
+
+    job: Job
+
+
+@dataclass
+class JobProgressFailed(Message):
+    job_id: str
+
+
+@dataclass
+class DocumentLoaded(Message):
+    job_id: str
+    before_substitution: bool
+    document: str
+
+
+@dataclass
+class DocumentFailed(Message):
+    job_id: str
+    error: str
+
+
+@dataclass
+class SetupFailed(Message):
+    """Credentials, region or profile are missing or wrong: nothing will work until fixed."""
+
+    error: str
+
+
+@dataclass
+class Connected(Message):
+    """The AWS client is open; `label` describes where it points."""
+
+    label: str

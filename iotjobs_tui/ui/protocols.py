@@ -1,0 +1,61 @@
+"""What screens need from the data layer, as protocols, so they never import it (or boto)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from textual.message_pump import MessagePump
+
+from iotjobs_tui.aws.models import JobFilters
+
+
+class Stats(Protocol):
+    throttled: int
+    retries: int
+
+    @property
+    def total(self) -> int: ...
+
+    def calls_in_last(self, seconds: float) -> int: ...
+
+
+class DataSource(Protocol):
+    """Coroutines meant to run as workers; each posts its results to `target` as messages."""
+
+    @property
+    def stats(self) -> Stats | None: ...
+
+    def load_jobs(
+        self, target: MessagePump, filters: JobFilters, generation: int
+    ) -> Coroutine[Any, Any, None]: ...
+
+    def describe_job(self, target: MessagePump, job_id: str) -> Coroutine[Any, Any, None]: ...
+
+    def job_progress(self, target: MessagePump, job_id: str) -> Coroutine[Any, Any, None]: ...
+
+    def job_document(
+        self, target: MessagePump, job_id: str, before_substitution: bool
+    ) -> Coroutine[Any, Any, None]: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class ViewOptions:
+    """Start-up choices from the command line."""
+
+    connection_label: str = ""
+    demo: bool = False
+    detail_interval: float = 5.0
+    list_interval: float = 15.0
+    job_id: str | None = None
+    filters: JobFilters = field(default_factory=JobFilters)
+    start_paused: bool = False
+    # Seconds between background DescribeJob calls that fill the list's progress column.
+    progress_every: float = 6.0
+    # Wall clock for "what time is it" (maintenance windows, rates): the emulator's in demo.
+    clock: Callable[[], float] | None = None
+    # Monotonic clock for "updated Ns ago" and staleness; frozen in snapshot tests.
+    monotonic: Callable[[], float] | None = None

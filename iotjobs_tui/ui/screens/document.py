@@ -1,0 +1,93 @@
+"""The job document (GetJobDocument), pretty-printed, with a before-substitution toggle."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from iotjobs_tui.ui.messages import DocumentFailed, DocumentLoaded
+from iotjobs_tui.ui.protocols import DataSource
+from iotjobs_tui.ui.text import safe
+
+
+def pretty(document: str) -> str:
+    """Indented JSON when the document is JSON; otherwise exactly as stored."""
+    try:
+        return json.dumps(json.loads(document), indent=2, ensure_ascii=False)
+    except ValueError:
+        return document
+
+
+class DocumentScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("b", "toggle_substitution", "Before/after substitution"),
+        Binding("escape,q,d", "close", "Close"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, data: DataSource, job_id: str) -> None:
+        super().__init__()
+        self.data = data
+        self.job_id = job_id
+        self.before_substitution = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="document-box"):
+            with VerticalScroll(id="document-scroll"):
+                yield Static(Text("Loading…", style="dim"), id="document")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#document-scroll").focus()
+        self._load()
+
+    def _title(self) -> Text:
+        title = Text("Job document · ", end="")
+        title.append_text(safe(self.job_id))
+        title.append(" · before substitution" if self.before_substitution else " · as sent")
+        return title
+
+    def _load(self) -> None:
+        self.query_one("#document-box").border_title = self._title()
+        self.run_worker(
+            self.data.job_document(self, self.job_id, self.before_substitution),
+            group="document",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    @on(DocumentLoaded)
+    def _on_loaded(self, message: DocumentLoaded) -> None:
+        if message.before_substitution != self.before_substitution:
+            return
+        body = pretty(message.document) if message.document else ""
+        text = safe(body, keep_newlines=True) if body else Text("(empty document)", style="dim")
+        self.query_one("#document", Static).update(text)
+
+    @on(DocumentFailed)
+    def _on_failed(self, message: DocumentFailed) -> None:
+        text = Text("⚠ ", style="bold red", end="")
+        text.append_text(safe(message.error))
+        self.query_one("#document", Static).update(text)
+
+    def action_toggle_substitution(self) -> None:
+        self.before_substitution = not self.before_substitution
+        self.query_one("#document", Static).update(Text("Loading…", style="dim"))
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#document-scroll", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#document-scroll", VerticalScroll).scroll_up()
