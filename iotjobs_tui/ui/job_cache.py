@@ -1,0 +1,109 @@
+"""The last job list seen for a connection, kept on disk so the next launch shows it at once.
+
+Importing the AWS SDK and opening a client takes about half a second after the first paint;
+over a slow link the first ListJobs page takes longer still. Until it arrives the list shows
+the previous session's rows, marked as cached, and the live pages then replace them by key.
+Only what ListJobs returns is kept (ids, statuses, times), in the user's cache directory,
+readable by the user alone. The demo never uses it: its fleet is new on every launch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from iotjobs_tui.aws.models import JobFilters, JobSummary, parse_job_summary
+
+FORMAT = 1
+# A huge list costs more to load than it saves; the live pages arrive soon anyway.
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class CachedJobs:
+    saved_at: float  # epoch seconds
+    jobs: tuple[JobSummary, ...]
+
+    def age(self, now: float | None = None) -> float:
+        return max(0.0, (time.time() if now is None else now) - self.saved_at)
+
+
+def default_directory() -> Path:
+    import platformdirs
+
+    return platformdirs.user_cache_path("iotjobs-tui") / "job-lists"
+
+
+def cache_key(
+    endpoint: str | None, region: str | None, profile: str | None, filters: JobFilters
+) -> str:
+    """One file per connection and server-side filter set; the name reveals neither."""
+    identity = json.dumps(
+        [endpoint or "", region or "", profile or "", sorted(filters.as_params().items())]
+    )
+    return hashlib.sha256(identity.encode()).hexdigest()[:24]
+
+
+def _epoch(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+def _to_api(job: JobSummary) -> dict[str, Any]:
+    row = {
+        "jobId": job.job_id,
+        "jobArn": job.job_arn,
+        "thingGroupId": job.thing_group_id,
+        "targetSelection": job.target_selection,
+        "status": job.status,
+        "createdAt": _epoch(job.created_at),
+        "lastUpdatedAt": _epoch(job.last_updated_at),
+        "completedAt": _epoch(job.completed_at),
+        "isConcurrent": job.is_concurrent,
+    }
+    return {key: value for key, value in row.items() if value is not None}
+
+
+class JobListCache:
+    def __init__(self, key: str, directory: Path | None = None) -> None:
+        self.path = (directory or default_directory()) / f"{key}.json"
+
+    def load(self) -> CachedJobs | None:
+        """The cached list, or None when there is none or it cannot be read (never raises)."""
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(document, dict) or document.get("format") != FORMAT:
+                return None
+            saved_at = float(document["savedAt"])
+            rows = document["jobs"]
+            if not isinstance(rows, list):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        jobs = (parse_job_summary(row) for row in rows[:MAX_ROWS] if isinstance(row, dict))
+        return CachedJobs(saved_at, tuple(job for job in jobs if job is not None))
+
+    def save(self, jobs: Iterable[JobSummary], now: float | None = None) -> bool:
+        """Write atomically (a crash never leaves half a file); False if it could not."""
+        rows = [_to_api(job) for job in jobs][:MAX_ROWS]
+        document = {"format": FORMAT, "savedAt": time.time() if now is None else now, "jobs": rows}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    json.dump(document, out, separators=(",", ":"))
+                os.replace(temp, self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return False
+        return True
