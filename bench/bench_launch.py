@@ -1,8 +1,8 @@
 """Launch to first job rows in a real terminal (tmux), against `aws iot list-jobs`.
 
 Both talk to the same local emulator holding 1,000 jobs (as the issue specifies): the CLI
-follows every page, the TUI shows rows as soon as the first page arrives. Prints medians and the ratio
-TUI / CLI (the target is <= 1.0).
+follows every page, the TUI shows rows as soon as the first page arrives. Prints medians and
+the ratio TUI / CLI (the target is <= 1.0).
 """
 
 from __future__ import annotations

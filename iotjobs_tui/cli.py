@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --job and --thing: open this execution number (default: the latest)",
     )
     view.add_argument(
+        "--executions-pause",
+        type=_non_negative_float,
+        default=0.5,
+        metavar="SECONDS",
+        help="pause between ListJobExecutionsForJob pages (default 0.5: at most 2 calls/s)",
+    )
+    view.add_argument(
         "--allow-writes",
         action="store_true",
         help="enable cancel and delete actions (each still asks for a typed confirmation)",

@@ -81,6 +81,9 @@ def launch(args: argparse.Namespace) -> int:
         detail_interval=args.refresh or 5.0,
         list_interval=args.list_refresh or 15.0,
         job_id=args.job,
+        thing_name=args.thing,
+        execution_number=args.execution_number,
+        executions_page_pause=getattr(args, "executions_pause", 0.5),
         clock=clock,
     )
     if args.theme:

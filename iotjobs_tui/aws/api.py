@@ -10,11 +10,9 @@ from typing import Any
 from iotjobs_tui.aws.errors import THROTTLE_CODES, is_throttle
 from iotjobs_tui.aws.models import (
     Job,
-    JobExecutionSummary,
     JobFilters,
     JobSummary,
     parse_describe_job,
-    parse_execution_for_job,
     parse_job_summary,
 )
 
@@ -120,18 +118,3 @@ class JobsApi:
         response = await self._call("GetJobDocument", "get_job_document", **params)
         document = response.get("document")
         return document if isinstance(document, str) else ""
-
-    async def list_executions_page(
-        self, job_id: str, status: str | None = None, token: str | None = None, size: int = 100
-    ) -> tuple[list[JobExecutionSummary], str | None]:
-        params: dict[str, Any] = {"jobId": job_id, "maxResults": size}
-        if status:
-            params["status"] = status
-        if token:
-            params["nextToken"] = token
-        response = await self._call(
-            "ListJobExecutionsForJob", "list_job_executions_for_job", **params
-        )
-        rows = [parse_execution_for_job(item) for item in response.get("executionSummaries") or []]
-        next_token = response.get("nextToken")
-        return rows, next_token if isinstance(next_token, str) and next_token else None

@@ -11,11 +11,20 @@ import os
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from iotjobs_tui.aws.errors import AwsSetupError
+from iotjobs_tui.aws.models import parse_timestamp
 
 _TRUE = ("1", "true", "yes", "on")
+
+
+def _utc_timestamp(value: Any) -> datetime:
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise ValueError(f"Invalid timestamp {value!r}")
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,11 @@ class AwsConnection:
                     "(or try --demo for a built-in demo fleet)."
                 )
             endpoint = settings.resolved_endpoint()
+            # botocore turns every timestamp into a tzlocal() datetime through dateutil, about
+            # 0.2 ms each: 250 executions x 3 timestamps cost ~150 ms a page (measured). The
+            # models parse epoch seconds to UTC themselves, far cheaper.
+            parsers = session._session.get_component("response_parser_factory")
+            parsers.set_parser_defaults(timestamp_parser=_utc_timestamp)
             client = await self._stack.enter_async_context(
                 session.client(
                     "iot",

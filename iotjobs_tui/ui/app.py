@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.screens.main import MainScreen
@@ -17,6 +20,7 @@ class IotJobsApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
+        Binding("g", "goto_execution", "Go to execution"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions | None = None) -> None:
@@ -27,6 +31,52 @@ class IotJobsApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(self.main_screen)
+        options = self.options
+        if options.job_id and options.thing_name:
+            # --job J --thing T [--execution-number N]: straight to the execution; Esc goes
+            # back to the main screen with the job selected.
+            self.open_execution(options.job_id, options.thing_name, options.execution_number)
+
+    def open_execution(self, job_id: str, thing_name: str, number: int | None) -> None:
+        from iotjobs_tui.ui.screens.execution import ExecutionScreen
+
+        self.push_screen(ExecutionScreen(self.data, self.options, job_id, thing_name, number))
+
+    def _goto_defaults(self) -> tuple[str, str]:
+        """The job (and thing) the current screen shows, to prefill the go-to prompt."""
+        from iotjobs_tui.ui.screens.execution import ExecutionScreen
+        from iotjobs_tui.ui.screens.executions import ExecutionsScreen
+
+        screen = self.screen
+        if isinstance(screen, ExecutionScreen):
+            return screen.job_id, screen.thing_name
+        if isinstance(screen, ExecutionsScreen):
+            row = screen.table.selected
+            return screen.job_id, row.thing if row else ""
+        if isinstance(screen, MainScreen):
+            return screen.detail.job_id or "", ""
+        return "", ""
+
+    def action_goto_execution(self) -> None:
+        from iotjobs_tui.ui.screens.goto_execution import GotoExecutionScreen, Target
+
+        if isinstance(self.screen, GotoExecutionScreen):
+            return
+        job_id, thing_name = self._goto_defaults()
+
+        def opened(target: Target | None) -> None:
+            if target is not None:
+                self.open_execution(target.job_id, target.thing_name, target.execution_number)
+
+        self.push_screen(GotoExecutionScreen(self.data, job_id, thing_name), opened)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Go to execution",
+            "Open a job execution by job id, thing name and execution number",
+            self.action_goto_execution,
+        )
 
     @property
     def setup_error(self) -> str | None:
@@ -34,7 +84,10 @@ class IotJobsApp(App[int]):
 
     def action_help(self) -> None:
         from iotjobs_tui.ui.screens.document import DocumentScreen
+        from iotjobs_tui.ui.screens.execution import ExecutionScreen
+        from iotjobs_tui.ui.screens.executions import ExecutionsScreen
         from iotjobs_tui.ui.screens.help import HelpScreen
+        from iotjobs_tui.ui.widgets.execution_list import ExecutionList
         from iotjobs_tui.ui.widgets.job_detail import JobDetail
         from iotjobs_tui.ui.widgets.job_table import JobTable
 
@@ -47,6 +100,11 @@ class IotJobsApp(App[int]):
                     ("Job list", list(JobTable.BINDINGS)),
                     ("Job detail", list(JobDetail.BINDINGS)),
                     ("Job document (d)", list(DocumentScreen.BINDINGS)),
+                    (
+                        "Executions (e)",
+                        [*ExecutionsScreen.BINDINGS, *ExecutionList.BINDINGS],
+                    ),
+                    ("One execution (Enter)", list(ExecutionScreen.BINDINGS)),
                 ]
             )
         )

@@ -6,17 +6,26 @@ aioboto3 is imported on the first call (inside a worker), after the first paint.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from textual.message_pump import MessagePump
 
+from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
 from iotjobs_tui.aws.errors import AwsSetupError, describe_error, is_throttle
+from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
 from iotjobs_tui.aws.models import JobFilters
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.ui.messages import (
     Connected,
     DocumentFailed,
     DocumentLoaded,
+    ExecutionDescribed,
+    ExecutionDescribeFailed,
+    ExecutionLocated,
+    ExecutionsFailed,
+    ExecutionsLoaded,
+    ExecutionsPage,
     JobDescribed,
     JobDescribeFailed,
     JobProgress,
@@ -24,14 +33,23 @@ from iotjobs_tui.ui.messages import (
     JobsFailed,
     JobsLoaded,
     JobsPage,
+    LocateFailed,
     SetupFailed,
+    ThingExecutions,
+    ThingExecutionsFailed,
 )
 
 
 class DataService:
-    def __init__(self, settings: ConnectionSettings, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        page_size: int = PAGE_SIZE,
+        executions_page_size: int = EXECUTIONS_PAGE,
+    ) -> None:
         self.settings = settings
         self.page_size = page_size
+        self.executions_page_size = executions_page_size
         self._connection = AwsConnection(settings)
         self._api: JobsApi | None = None
         self._lock = asyncio.Lock()
@@ -92,6 +110,66 @@ class DataService:
             target.post_message(DocumentFailed(job_id, str(exc)))
         except Exception as exc:
             target.post_message(DocumentFailed(job_id, describe_error(exc)))
+
+    # --- executions (read-only) -------------------------------------------------------------
+
+    async def load_executions(
+        self,
+        target: MessagePump,
+        job_id: str,
+        status: str | None,
+        generation: int,
+        pause: float = DEFAULT_PAGE_PAUSE,
+    ) -> None:
+        """Every page, paced by `pause` seconds; cancelling the worker stops the loading."""
+        try:
+            api = await self._get_api(target)
+            pages = ex.iter_job_executions(
+                api, job_id, status, page_size=self.executions_page_size, pause=pause
+            )
+            async for page in pages:
+                target.post_message(ExecutionsPage(generation, job_id, page))
+            target.post_message(ExecutionsLoaded(generation, job_id))
+        except AwsSetupError as exc:
+            target.post_message(ExecutionsFailed(generation, job_id, str(exc)))
+        except Exception as exc:
+            error = describe_error(exc)
+            target.post_message(ExecutionsFailed(generation, job_id, error, is_throttle(exc)))
+
+    async def describe_execution(
+        self, target: MessagePump, job_id: str, thing_name: str, number: int | None
+    ) -> None:
+        try:
+            api = await self._get_api(target)
+            execution = await ex.describe_job_execution(api, job_id, thing_name, number)
+            target.post_message(ExecutionDescribed(execution, thing_name, time.monotonic()))
+        except Exception as exc:
+            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
+            target.post_message(
+                ExecutionDescribeFailed(job_id, thing_name, number, error, is_throttle(exc))
+            )
+
+    async def thing_executions(
+        self, target: MessagePump, thing_name: str, job_id: str | None
+    ) -> None:
+        try:
+            api = await self._get_api(target)
+            rows = await ex.list_thing_executions(api, thing_name, job_id)
+            target.post_message(ThingExecutions(thing_name, job_id, rows))
+        except Exception as exc:
+            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
+            target.post_message(ThingExecutionsFailed(thing_name, job_id, error))
+
+    async def locate_execution(
+        self, target: MessagePump, job_id: str, thing_name: str, number: int | None
+    ) -> None:
+        try:
+            api = await self._get_api(target)
+            located = await ex.locate_execution(api, job_id, thing_name, number)
+            target.post_message(ExecutionLocated(located))
+        except Exception as exc:
+            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
+            target.post_message(LocateFailed(error))
 
     async def close(self) -> None:
         await self._connection.close()

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from iotjobs_tui.aws.models import Job, JobSummary
+from iotjobs_tui.aws.execution_models import JobExecution, Located, ThingExecution
+from iotjobs_tui.aws.models import Job, JobExecutionSummary, JobSummary
 
 
 @dataclass
@@ -85,3 +86,72 @@ class Connected(Message):
     """The AWS client is open; `label` describes where it points."""
 
     label: str
+
+
+@dataclass
+class ExecutionsPage(Message):
+    """One ListJobExecutionsForJob page of a load (`generation` identifies the load)."""
+
+    generation: int
+    job_id: str
+    executions: list[JobExecutionSummary]
+
+
+@dataclass
+class ExecutionsLoaded(Message):
+    generation: int
+    job_id: str
+
+
+@dataclass
+class ExecutionsFailed(Message):
+    generation: int
+    job_id: str
+    error: str
+    throttled: bool = False
+
+
+@dataclass
+class ExecutionDescribed(Message):
+    """A DescribeJobExecution result; `measured_at` (monotonic) anchors the countdown."""
+
+    execution: JobExecution
+    thing_name: str
+    measured_at: float
+
+
+@dataclass
+class ExecutionDescribeFailed(Message):
+    job_id: str
+    thing_name: str
+    execution_number: int | None
+    error: str
+    throttled: bool = False
+
+
+@dataclass
+class ThingExecutions(Message):
+    """ListJobExecutionsForThing for one thing; `job_id` None means every job."""
+
+    thing_name: str
+    job_id: str | None
+    executions: list[ThingExecution]
+
+
+@dataclass
+class ThingExecutionsFailed(Message):
+    thing_name: str
+    job_id: str | None
+    error: str
+
+
+@dataclass
+class ExecutionLocated(Message):
+    """The go-to prompt's existence check: per-field errors, or the number to open."""
+
+    located: Located
+
+
+@dataclass
+class LocateFailed(Message):
+    error: str

@@ -39,6 +39,27 @@ class DataSource(Protocol):
         self, target: MessagePump, job_id: str, before_substitution: bool
     ) -> Coroutine[Any, Any, None]: ...
 
+    def load_executions(
+        self,
+        target: MessagePump,
+        job_id: str,
+        status: str | None,
+        generation: int,
+        pause: float = ...,
+    ) -> Coroutine[Any, Any, None]: ...
+
+    def describe_execution(
+        self, target: MessagePump, job_id: str, thing_name: str, number: int | None
+    ) -> Coroutine[Any, Any, None]: ...
+
+    def thing_executions(
+        self, target: MessagePump, thing_name: str, job_id: str | None
+    ) -> Coroutine[Any, Any, None]: ...
+
+    def locate_execution(
+        self, target: MessagePump, job_id: str, thing_name: str, number: int | None
+    ) -> Coroutine[Any, Any, None]: ...
+
     async def close(self) -> None: ...
 
 
@@ -51,6 +72,11 @@ class ViewOptions:
     detail_interval: float = 5.0
     list_interval: float = 15.0
     job_id: str | None = None
+    # With job_id: open this thing's execution of the job (the latest, or this number).
+    thing_name: str | None = None
+    execution_number: int | None = None
+    # Seconds between ListJobExecutionsForJob pages: 0.5 keeps it at <= 2 calls/s.
+    executions_page_pause: float = 0.5
     filters: JobFilters = field(default_factory=JobFilters)
     start_paused: bool = False
     # Seconds between background DescribeJob calls that fill the list's progress column.

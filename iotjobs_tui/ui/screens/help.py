@@ -26,6 +26,14 @@ def _keys(binding: Binding) -> str:
         "equals_sign": "=",
         "escape": "Esc",
         "enter": "Enter",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "home": "Home",
+        "end": "End",
+        "up": "↑",
+        "down": "↓",
     }
     return " ".join(names.get(key, key) for key in binding.key.split(","))
 

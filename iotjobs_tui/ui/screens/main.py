@@ -53,6 +53,7 @@ class MainScreen(Screen[None]):
         Binding("S", "sort_reverse", "Reverse sort", show=False),
         Binding("f", "server_filters", "Server filter"),
         Binding("d", "document", "Document"),
+        Binding("e", "executions", "Executions"),
         Binding("p", "pause", "Pause"),
         Binding("r", "refresh", "Refresh"),
         Binding("plus,equals_sign", "slower", "Refresh less often", show=False),
@@ -297,14 +298,19 @@ class MainScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#jobs")
     def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        job_id = event.row_key.value
+        # The row under the cursor now, not the event's: a sort after the event (first page,
+        # --job) moves rows under a cursor that stays put, and posts no new event.
+        job_id = self.table.selected_job_id or event.row_key.value
         self._selected_at = time.monotonic()
         if self._highlight_timer is not None:
             self._highlight_timer.stop()
         if self.detail.job_id is None:
             self._select(job_id)  # the first selection needs no debounce
         else:
-            self._highlight_timer = self.set_timer(HIGHLIGHT_DEBOUNCE, lambda: self._select(job_id))
+            self._highlight_timer = self.set_timer(
+                HIGHLIGHT_DEBOUNCE,
+                lambda: self._select(self.table.selected_job_id or job_id),
+            )
 
     @on(DataTable.HeaderSelected, "#jobs")
     def _on_header(self, event: DataTable.HeaderSelected) -> None:
@@ -511,6 +517,15 @@ class MainScreen(Screen[None]):
 
     def action_focus_detail(self) -> None:
         self.detail.focus()
+
+    def action_executions(self) -> None:
+        from iotjobs_tui.ui.screens.executions import ExecutionsScreen
+
+        job_id = self.detail.job_id
+        if job_id is None:
+            self.notify("Select a job first.", markup=False)
+            return
+        self.app.push_screen(ExecutionsScreen(self.data, self.options, job_id))
 
     def action_document(self) -> None:
         from iotjobs_tui.ui.screens.document import DocumentScreen

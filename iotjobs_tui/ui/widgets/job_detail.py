@@ -76,7 +76,7 @@ class JobDetail(VerticalScroll):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
+        Binding("enter", "screen.executions", "Executions"),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
     can_focus = True
