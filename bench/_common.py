@@ -65,11 +65,14 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
-def wait_in_pane(session: str, needle: str, timeout: float = 30.0) -> float | None:
-    """Seconds until `needle` is visible in the pane, polling every ~5 ms."""
+def wait_in_pane(
+    session: str, needle: str, timeout: float = 30.0, absent: str | None = None
+) -> float | None:
+    """Seconds until `needle` is visible (and `absent` is not), polling every ~5 ms."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        if needle in tmux("capture-pane", "-p", "-t", session):
+        pane = tmux("capture-pane", "-p", "-t", session)
+        if needle in pane and (absent is None or absent not in pane):
             return time.perf_counter() - start
         time.sleep(0.005)
     return None

@@ -132,12 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="pause between ListJobExecutionsForJob pages (default 0.5: at most 2 calls/s)",
     )
-    view.add_argument(
-        "--allow-writes",
-        action="store_true",
-        help="enable cancel and delete actions (each still asks for a typed confirmation)",
-    )
     view.add_argument("--theme", metavar="NAME", help="colour theme")
+    view.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="don't show (or save) the last job list while connecting",
+    )
     demo = parser.add_argument_group("demo")
     demo.add_argument(
         "--speed",

@@ -55,11 +55,30 @@ def build_app(settings: Any, **view: Any) -> Any:
     return IotJobsApp(DataService(settings), ViewOptions(**view))
 
 
+def _job_cache_factory(settings: Any) -> Any:
+    """Cache files keyed by what the user asked for (resolving the profile's region would
+    mean importing botocore before the first paint, which is what the cache exists to avoid).
+    """
+    import os
+
+    from iotjobs_tui.ui.job_cache import JobListCache, cache_key
+
+    endpoint = settings.resolved_endpoint()
+    region = settings.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    profile = settings.profile or os.environ.get("AWS_PROFILE")
+
+    def for_filters(filters: Any) -> JobListCache:
+        return JobListCache(cache_key(endpoint, region, profile, filters))
+
+    return for_filters
+
+
 def launch(args: argparse.Namespace) -> int:
     from iotjobs_tui.aws.session import ConnectionSettings
 
     server = None
     clock = None
+    job_cache = None  # the demo's fleet is new on every launch: nothing worth caching
     if args.demo:
         try:
             emulator, server, url = start_demo(args.seed, args.speed)
@@ -74,6 +93,8 @@ def launch(args: argparse.Namespace) -> int:
             profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
         )
         label = settings.describe()
+        if not getattr(args, "no_cache", False):
+            job_cache = _job_cache_factory(settings)
     app = build_app(
         settings,
         connection_label=label,
@@ -85,6 +106,7 @@ def launch(args: argparse.Namespace) -> int:
         execution_number=args.execution_number,
         executions_page_pause=getattr(args, "executions_pause", 0.5),
         clock=clock,
+        job_cache=job_cache,
     )
     if args.theme:
         if args.theme not in app.available_themes:

@@ -88,13 +88,22 @@ class JobsApi:
         return response
 
     async def iter_job_pages(
-        self, filters: JobFilters | None = None, page_size: int = PAGE_SIZE
+        self,
+        filters: JobFilters | None = None,
+        page_size: int = PAGE_SIZE,
+        first_page_size: int | None = None,
     ) -> AsyncIterator[list[JobSummary]]:
-        """Every job, one ListJobs page at a time, following nextToken to the end."""
-        params: dict[str, Any] = {"maxResults": page_size, **(filters or JobFilters()).as_params()}
+        """Every job, one ListJobs page at a time, following nextToken to the end.
+
+        `first_page_size` lets a screen show its first rows sooner: a small first page is
+        parsed and drawn quickly, and the large pages after it keep the call count low.
+        """
+        first = min(first_page_size or page_size, page_size)
+        params: dict[str, Any] = {"maxResults": first, **(filters or JobFilters()).as_params()}
         seen_tokens: set[str] = set()
         while True:
             response = await self._call("ListJobs", "list_jobs", **params)
+            params["maxResults"] = page_size
             jobs = [parse_job_summary(item) for item in response.get("jobs") or []]
             yield [job for job in jobs if job is not None]
             token = response.get("nextToken")

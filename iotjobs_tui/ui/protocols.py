@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws.models import JobFilters
+from iotjobs_tui.ui.job_cache import JobListCache
 
 
 class Stats(Protocol):
@@ -85,3 +86,6 @@ class ViewOptions:
     clock: Callable[[], float] | None = None
     # Monotonic clock for "updated Ns ago" and staleness; frozen in snapshot tests.
     monotonic: Callable[[], float] | None = None
+    # The previous session's job list for these server-side filters, shown until the first
+    # live page arrives (None: no cache, as in the demo).
+    job_cache: Callable[[JobFilters], JobListCache] | None = None

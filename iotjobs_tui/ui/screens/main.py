@@ -32,12 +32,13 @@ from iotjobs_tui.ui.messages import (
     SetupFailed,
 )
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
-from iotjobs_tui.ui.refresh import RefreshPolicy, format_interval
+from iotjobs_tui.ui.refresh import RefreshPolicy, format_age, format_interval
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.job_table import COLUMNS, JobTable
 from iotjobs_tui.ui.widgets.status_bar import PaneState, StatusBar, StatusInfo
 
+_CACHE_SAVE_EVERY = 300.0  # seconds: the cache is for the next launch, not a live copy
 HIGHLIGHT_DEBOUNCE = 0.2  # seconds: holding j/k must not send a DescribeJob per row
 # ListJobs carries no counters, so the list's progress column is filled by DescribeJob for
 # the rows on screen, one call every `ViewOptions.progress_every` seconds (6 s: at most 10
@@ -74,6 +75,8 @@ class MainScreen(Screen[None]):
         self.connection_label = options.connection_label
         self.setup_error: str | None = None
         self._generation = 0
+        self._cached_at: float | None = None  # epoch of the cached rows shown, until live ones
+        self._cache_saved_at = -_CACHE_SAVE_EVERY
         self._list_busy = False
         self._detail_busy: str | None = None
         self._list_timer: Timer | None = None
@@ -120,8 +123,32 @@ class MainScreen(Screen[None]):
         self.table.focus()
         if self._pending_select:
             self.detail.select(self._pending_select)
+        self._show_cached_list()
         # Paint first; the worker imports aioboto3 (~0.4 s) only after that.
         self.call_after_refresh(self._start)
+
+    def _show_cached_list(self) -> None:
+        """The previous session's rows, marked as cached, until the first live page arrives.
+
+        Opening the SDK takes about half a second after the first paint (longer on a slow
+        link); meanwhile the user can already read and move through last session's list.
+        """
+        factory = self.options.job_cache
+        cached = factory(self.filters).load() if factory is not None else None
+        if cached is None or not cached.jobs:
+            return
+        self.table.merge(cached.jobs)
+        self._cached_at = cached.saved_at
+        self._apply_pending_select()
+        self._update_titles()
+
+    def _save_list_cache(self) -> None:
+        factory = self.options.job_cache
+        now = self.monotonic()
+        if factory is None or now - self._cache_saved_at < _CACHE_SAVE_EVERY:
+            return
+        self._cache_saved_at = now
+        factory(self.filters).save(self.table.jobs.values())
 
     def _start(self) -> None:
         self._tick()
@@ -165,6 +192,7 @@ class MainScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self.table.merge(message.jobs)
+        self._cached_at = None  # live rows from here on (cached ones go at JobsLoaded)
         self._apply_pending_select()
         self._update_titles()
 
@@ -175,6 +203,7 @@ class MainScreen(Screen[None]):
         self._list_busy = False
         self._job_count_loaded = True
         self.table.retain(message.job_ids)
+        self._save_list_cache()
         self.list_policy.succeeded(self.monotonic())
         self._list_error_streak = 0
         self._set_list_message(None)
@@ -431,7 +460,10 @@ class MainScreen(Screen[None]):
         title = Text(f"Jobs {table.row_count:,}", end="")
         if len(table.jobs) != table.row_count:
             title.append(f" of {len(table.jobs):,}")
-        if not self._job_count_loaded and self._list_busy:
+        if self._cached_at is not None:
+            age = format_age(max(0.0, time.time() - self._cached_at))
+            title.append(f" cached {age}, connecting…", style="bold yellow")
+        elif not self._job_count_loaded and self._list_busy:
             title.append(" loading…", style="dim")
         if self.filters.describe():
             title.append(" · ")
