@@ -89,3 +89,19 @@ def test_stuck_rules() -> None:
     assert countdown(100, measured_at=10.0, now=40.0) == 70.0
     assert countdown(10, measured_at=0.0, now=40.0) == 0.0
     assert countdown(None, 0.0, 1.0) is None
+
+
+def test_long_thing_names_keep_their_distinguishing_end() -> None:
+    from rich.segment import Segment
+
+    from iotjobs_tui.ui.widgets.execution_list import _fit
+
+    def fit(text: str, width: int, middle: bool) -> str:
+        return "".join(s.text for s in _fit(([Segment(text)], False), width, middle))
+
+    names = ["meter-us-central-aus-00016", "meter-us-central-aus-00017"]
+    cut = [fit(name, 22, True) for name in names]
+    assert cut == ["meter-u…tral-aus-00016", "meter-u…tral-aus-00017"]
+    assert all(len(c) == 22 for c in cut)
+    assert fit(names[0], 22, False) == "meter-us-central-aus-…"  # other columns cut the end
+    assert fit("short", 8, True) == "short   "

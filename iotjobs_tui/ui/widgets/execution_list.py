@@ -104,13 +104,24 @@ def _thing_cell(row: Row) -> Cell:
     return list(safe(row.thing).render(_CONSOLE)), False
 
 
-def _fit(cell: Cell, width: int) -> list[Segment]:
-    """Pad or cut (with an ellipsis) to exactly `width` cells."""
+def _fit(cell: Cell, width: int, middle: bool = False) -> list[Segment]:
+    """Pad or cut (with an ellipsis) to exactly `width` cells.
+
+    `middle` cuts out the middle instead of the end: fleet thing names share long prefixes
+    (meter-us-central-aus-00016, -00017...) and differ at the end, which must stay visible.
+    """
     parts, right = cell
     length = sum(cell_len(part.text) for part in parts)
     if length > width:
+        if not width:
+            return []
+        if middle and width >= 8:
+            tail = (width - 1) * 2 // 3
+            head = width - 1 - tail
+            pieces = list(Segment.divide(parts, [head, length - tail, length]))
+            return [*pieces[0], Segment("…"), *pieces[2]]
         line = Segment.adjust_line_length(parts, max(0, width - 1))
-        return [*line, Segment("…")] if width else []
+        return [*line, Segment("…")]
     if length == width:
         return parts
     pad = Segment(" " * (width - length))
@@ -412,11 +423,11 @@ class ExecutionList(ScrollView, can_focus=True):
             "updated": _cell(when(summary.last_updated_at, now)),
         }
 
-    def _line(self, cells: list[tuple[Cell, int]], style: Style, width: int) -> Strip:
+    def _line(self, cells: list[tuple[Cell, int, bool]], style: Style, width: int) -> Strip:
         """Plain strings padded to their columns: Rich Text only for escaped thing names."""
         segments: list[Segment] = []
-        for parts, size in cells:
-            segments.extend(_fit(parts, size))
+        for parts, size, middle in cells:
+            segments.extend(_fit(parts, size, middle))
             segments.append(_SPACE)
         return Strip(segments).crop_extend(0, width, None).apply_style(style)
 
@@ -432,12 +443,12 @@ class ExecutionList(ScrollView, can_focus=True):
         width, base, layout = self._frame()
         if y == 0:
             header = self.get_component_rich_style("execution-list--header")
-            heads: list[tuple[Cell, int]] = [(_cell(""), MARK_WIDTH - 1)]
+            heads: list[tuple[Cell, int, bool]] = [(_cell(""), MARK_WIDTH - 1, False)]
             for column, size in layout:
                 label = column.label
                 if column.key == self.sort_column:
                     label += " ↓" if self.sort_reverse else " ↑"
-                heads.append((_cell(label), size))
+                heads.append((_cell(label), size, False))
             return self._line(heads, base + header, width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._visible):
@@ -455,7 +466,10 @@ class ExecutionList(ScrollView, can_focus=True):
             mark = _cell("⚠", _STUCK)
         elif row.status in FAILED:
             mark = _cell("✗", _FAILED)
-        line = [(mark, MARK_WIDTH - 1), *((cells[c.key], size) for c, size in layout)]
+        line = [
+            (mark, MARK_WIDTH - 1, False),
+            *((cells[c.key], size, c.key == "thing") for c, size in layout),
+        ]
         style = base
         if selected:
             style = base + self.get_component_rich_style("execution-list--cursor")
