@@ -16,6 +16,7 @@ from iotjobs_tui.launch import DEMO_REGION, build_app, demo_settings, start_demo
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 SIZES = ((80, 24), (160, 48))
+DRILL_DOWN_SIZE = (160, 48)
 
 
 async def _wait(pilot: Any, predicate: Any, timeout: float = 20.0) -> None:
@@ -51,6 +52,28 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         await pilot.pause(0.3)
         name = f"main-{size[0]}x{size[1]}.svg"
         app.save_screenshot(filename=name, path=str(out))
+        if size != DRILL_DOWN_SIZE:
+            return out / name
+        # The drill-down: this job's executions, then the first failure among them.
+        from iotjobs_tui.ui.screens.executions import ExecutionsScreen
+        from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail
+        from iotjobs_tui.ui.widgets.execution_list import ExecutionList
+
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, ExecutionsScreen))
+        executions = app.screen
+        assert isinstance(executions, ExecutionsScreen)
+        await _wait(pilot, lambda: executions.loading_done)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        app.save_screenshot(filename=f"executions-{size[0]}x{size[1]}.svg", path=str(out))
+        rows = executions.query_one(ExecutionList)
+        assert rows.row_count > 0
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is not executions)
+        await _wait(pilot, lambda: app.screen.query_one(ExecutionDetail).execution is not None)
+        await pilot.pause(0.5)
+        app.save_screenshot(filename=f"execution-{size[0]}x{size[1]}.svg", path=str(out))
     return out / name
 
 
