@@ -142,11 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--speed",
         type=_non_negative_float,
-        default=1.0,
+        default=None,
         metavar="X",
-        help="demo clock speed: 1 is real time, 60 a minute per second (default 1)",
+        help="with --demo: clock speed, 1 is real time, 60 a minute per second (default 1)",
     )
-    demo.add_argument("--seed", type=int, default=1, metavar="N", help="demo fleet seed")
+    demo.add_argument(
+        "--seed", type=int, default=None, metavar="N", help="with --demo: fleet seed (default 1)"
+    )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sim = sub.add_parser(
@@ -244,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--thing needs --job")
     if args.execution_number is not None and not args.thing:
         parser.error("--execution-number needs --thing")
+    if not args.demo and (args.speed is not None or args.seed is not None):
+        parser.error("--speed and --seed only apply to --demo")
     if args.demo and (args.endpoint_url or args.profile):
         parser.error("--demo runs against the built-in emulator; drop --endpoint-url/--profile")
     from iotjobs_tui.launch import launch

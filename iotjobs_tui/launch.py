@@ -81,7 +81,9 @@ def launch(args: argparse.Namespace) -> int:
     job_cache = None  # the demo's fleet is new on every launch: nothing worth caching
     if args.demo:
         try:
-            emulator, server, url = start_demo(args.seed, args.speed)
+            seed = 1 if args.seed is None else args.seed
+            speed = 1.0 if args.speed is None else args.speed
+            emulator, server, url = start_demo(seed, speed)
         except Exception as exc:  # the emulator is ours: say what broke, in one line
             _error(f"the built-in demo emulator did not start ({type(exc).__name__}: {exc})")
             return 1
