@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from iotjobs_tui.aws.models import _int, _map, _str, parse_timestamp
+from iotjobs_tui.aws.models import (
+    _int,
+    _map,
+    _str,
+    execution_summary_fields,
+    parse_timestamp,
+)
 
 EXECUTION_STATUSES = (
     "QUEUED",
@@ -123,16 +129,7 @@ def parse_job_execution(
 
 
 def parse_execution_for_thing(data: Mapping[str, Any]) -> ThingExecution:
-    summary = _map(data, "jobExecutionSummary") or {}
-    return ThingExecution(
-        job_id=_str(data, "jobId"),
-        status=_str(summary, "status"),
-        execution_number=_int(summary, "executionNumber"),
-        retry_attempt=_int(summary, "retryAttempt"),
-        queued_at=parse_timestamp(summary.get("queuedAt")),
-        started_at=parse_timestamp(summary.get("startedAt")),
-        last_updated_at=parse_timestamp(summary.get("lastUpdatedAt")),
-    )
+    return ThingExecution(job_id=_str(data, "jobId"), **execution_summary_fields(data))
 
 
 @dataclass(frozen=True)

@@ -458,17 +458,22 @@ class JobExecutionSummary:
         return self.thing_arn.rsplit("/", 1)[-1]
 
 
-def parse_execution_for_job(data: Mapping[str, Any]) -> JobExecutionSummary:
+def execution_summary_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The `jobExecutionSummary` members both execution lists share (ForJob and ForThing),
+    as keyword arguments for their row types."""
     summary = _map(data, "jobExecutionSummary") or {}
-    return JobExecutionSummary(
-        thing_arn=_str(data, "thingArn"),
-        status=_str(summary, "status"),
-        execution_number=_int(summary, "executionNumber"),
-        retry_attempt=_int(summary, "retryAttempt"),
-        queued_at=parse_timestamp(summary.get("queuedAt")),
-        started_at=parse_timestamp(summary.get("startedAt")),
-        last_updated_at=parse_timestamp(summary.get("lastUpdatedAt")),
-    )
+    return {
+        "status": _str(summary, "status"),
+        "execution_number": _int(summary, "executionNumber"),
+        "retry_attempt": _int(summary, "retryAttempt"),
+        "queued_at": parse_timestamp(summary.get("queuedAt")),
+        "started_at": parse_timestamp(summary.get("startedAt")),
+        "last_updated_at": parse_timestamp(summary.get("lastUpdatedAt")),
+    }
+
+
+def parse_execution_for_job(data: Mapping[str, Any]) -> JobExecutionSummary:
+    return JobExecutionSummary(thing_arn=_str(data, "thingArn"), **execution_summary_fields(data))
 
 
 @dataclass(frozen=True)
