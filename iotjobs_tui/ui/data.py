@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from textual.message_pump import MessagePump
 
@@ -49,8 +50,12 @@ class DataService:
         settings: ConnectionSettings,
         page_size: int = PAGE_SIZE,
         executions_page_size: int = EXECUTIONS_PAGE,
+        prepare: Callable[[], ConnectionSettings] | None = None,
     ) -> None:
         self.settings = settings
+        # Blocking set-up to run before the first connection, off the event loop and after
+        # the first paint (the demo starts its emulator here); it returns the settings to use.
+        self._prepare = prepare
         self.page_size = page_size
         self.executions_page_size = executions_page_size
         self._connection = AwsConnection(settings)
@@ -65,6 +70,10 @@ class DataService:
     async def _get_api(self, target: MessagePump) -> JobsApi:
         async with self._lock:
             if self._api is None:
+                if self._prepare is not None:
+                    self.settings = await asyncio.to_thread(self._prepare)
+                    self._connection = AwsConnection(self.settings)
+                    self._prepare = None
                 client = await self._connection.open()
                 self._api = JobsApi(client, self._stats)
                 label = self.settings.describe(self._connection.region)
