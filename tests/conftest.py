@@ -6,7 +6,7 @@ Every test gets its own emulator and server (port 0), so tests never share state
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -60,6 +60,12 @@ def _client(service: str, url: str) -> Any:
         aws_secret_access_key="testing",
         config=NO_RETRIES,
     )
+
+
+@pytest.fixture
+def make_client() -> Callable[[str, str], Any]:
+    """Build a boto3 client (service, url) like `iot`/`jobs_data`, for servers a test starts."""
+    return _client
 
 
 @pytest.fixture

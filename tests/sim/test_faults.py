@@ -19,9 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from iotjobs_tui import cli
@@ -45,7 +43,6 @@ from iotjobs_tui.sim.runner import fault_config, run_foreground
 from iotjobs_tui.sim.server import SimServer
 
 T0 = 1_767_225_600.0
-NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=10)
 WRITES = {
     CONTROL: (
         "AssociateTargetsWithJob",
@@ -76,25 +73,14 @@ def server(faults: FaultInjector) -> Iterator[SimServer]:
         sim.stop_thread()
 
 
-def client(service: str, url: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=NO_RETRIES,
-    )
+@pytest.fixture
+def iot(server: SimServer, make_client: Callable[[str, str], Any]) -> Any:
+    return make_client("iot", server.base_url)
 
 
 @pytest.fixture
-def iot(server: SimServer) -> Any:
-    return client("iot", server.base_url)
-
-
-@pytest.fixture
-def jobs_data(server: SimServer) -> Any:
-    return client("iot-jobs-data", server.base_url)
+def jobs_data(server: SimServer, make_client: Callable[[str, str], Any]) -> Any:
+    return make_client("iot-jobs-data", server.base_url)
 
 
 def outcome(call: Callable[[], Any]) -> tuple[str, int]:
@@ -355,14 +341,14 @@ def test_error_draws_are_seeded_shares() -> None:
 
 
 def test_latency_delays_without_blocking_the_server(
-    faults: FaultInjector, server: SimServer, iot: Any
+    faults: FaultInjector, server: SimServer, iot: Any, make_client: Callable[[str, str], Any]
 ) -> None:
     faults.configure(FaultConfig(latency_ms=200))
     started = time.monotonic()
     assert outcome(iot.list_jobs) == ("ok", 200)
     assert time.monotonic() - started >= 0.2
     # Four clients at once: the delays overlap, since the server sleeps without blocking.
-    clients = [client("iot", server.base_url) for _ in range(4)]
+    clients = [make_client("iot", server.base_url) for _ in range(4)]
     for each in clients:
         each.list_jobs()  # connect and load the model before timing
     results: list[tuple[str, int]] = []
