@@ -250,9 +250,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--speed and --seed only apply to --demo")
     if args.demo and (args.endpoint_url or args.profile):
         parser.error("--demo runs against the built-in emulator; drop --endpoint-url/--profile")
-    from iotjobs_tui.launch import launch
+    from iotjobs_tui.common import gc_pause
 
-    return launch(args)
+    gc_pause.hold()  # released once the first job rows are on screen (see gc_pause)
+    try:
+        from iotjobs_tui.launch import launch
+
+        return launch(args)
+    finally:
+        gc_pause.release()
 
 
 if __name__ == "__main__":

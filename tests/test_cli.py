@@ -53,3 +53,21 @@ def test_help_and_version() -> None:
         assert flag in result.stdout
     version = run("--version")
     assert version.returncode == 0 and version.stdout.startswith("iotjobs-tui ")
+
+
+def test_unknown_theme_is_one_line_and_collections_resume(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In-process: an exit before the app runs still turns the garbage collector back on."""
+    import gc
+
+    from iotjobs_tui.cli import main
+
+    try:
+        assert main(["--theme", "no-such-theme", "--region", "us-east-1"]) == 2
+        assert gc.isenabled()
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "unknown theme 'no-such-theme'" in err
+    finally:
+        gc.unfreeze()
+        gc.enable()

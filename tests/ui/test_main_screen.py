@@ -325,3 +325,22 @@ async def test_hostile_strings_are_shown_literally(make_app: Any, iot: Any) -> N
         shown = painted(app.screen.query_one("#document"))
         assert not any(char in shown for char in "\x1b\x07\u202e")
         assert "\\x1b[2J\\x1b]0;pwned\\x07 [b]hi[/b] \\u202eevil" in shown
+
+
+async def test_start_up_gc_pause_ends_with_the_first_rows(make_app: Any, iot: Any) -> None:
+    """cli.main holds the collector; the first job rows on screen release it."""
+    import gc
+
+    from iotjobs_tui.common import gc_pause
+
+    make_jobs(iot, seed_group(iot, "fleet", 1), 3)
+    app = make_app()
+    gc_pause.hold()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: table(app).row_count == 3)
+            await wait_for(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

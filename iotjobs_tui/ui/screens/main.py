@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from iotjobs_tui.aws.models import JobFilters
+from iotjobs_tui.common import gc_pause
 from iotjobs_tui.ui.messages import (
     Connected,
     JobDescribed,
@@ -45,6 +46,7 @@ HIGHLIGHT_DEBOUNCE = 0.2  # seconds: holding j/k must not send a DescribeJob per
 # calls a minute): finished jobs once, active ones again after PROGRESS_MAX_AGE seconds.
 PROGRESS_MAX_AGE = 60.0
 FINISHED = frozenset({"COMPLETED", "CANCELED"})
+GC_RELEASE_AT_THE_LATEST = 10.0  # seconds after mount, if no job rows arrived by then
 
 
 class MainScreen(Screen[None]):
@@ -120,6 +122,7 @@ class MainScreen(Screen[None]):
         self.query_one("#detail").border_title = "Job"
         self._update_titles()
         self.set_interval(1.0, self._tick)
+        self.set_timer(GC_RELEASE_AT_THE_LATEST, gc_pause.release)
         self.table.focus()
         if self._pending_select:
             self.detail.select(self._pending_select)
@@ -195,6 +198,8 @@ class MainScreen(Screen[None]):
         self._cached_at = None  # live rows from here on (cached ones go at JobsLoaded)
         self._apply_pending_select()
         self._update_titles()
+        # Start-up is over once these rows are painted (a no-op after the first page).
+        self.call_after_refresh(gc_pause.release)
 
     @on(JobsLoaded)
     def _on_jobs_loaded(self, message: JobsLoaded) -> None:
@@ -227,6 +232,7 @@ class MainScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self._list_busy = False
+        gc_pause.release()
         self.list_policy.failed(self.monotonic())
         self._set_list_message(message.error)
         if self._list_error_streak == 0:
@@ -413,6 +419,7 @@ class MainScreen(Screen[None]):
     def _on_setup_failed(self, message: SetupFailed) -> None:
         first = self.setup_error is None
         self.setup_error = message.error
+        gc_pause.release()
         self._list_busy = False
         self._detail_busy = None
         self._cancel_list_timer()

@@ -1,0 +1,32 @@
+"""The start-up pause of the cyclic garbage collector (`common.gc_pause`)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from iotjobs_tui.common import gc_pause
+
+
+@pytest.fixture(autouse=True)
+def restore_gc() -> Iterator[None]:
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_hold_stops_collections_and_release_freezes_the_survivors() -> None:
+    gc_pause.hold()
+    assert not gc.isenabled()
+    start_up = [[i] for i in range(1000)]  # long-lived objects made during start-up
+    gc_pause.release()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(start_up)
+
+
+def test_release_is_a_no_op_while_collections_are_on() -> None:
+    assert gc.isenabled()
+    gc_pause.release()
+    assert gc.get_freeze_count() == 0
