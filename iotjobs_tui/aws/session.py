@@ -64,15 +64,18 @@ class ConnectionSettings:
         return " · ".join(parts) or "default credentials"
 
     def botocore_config(self) -> Any:
-        from botocore.config import Config
+        from aiobotocore.config import AioConfig
+
+        from iotjobs_tui.aws.tls import EagerTLSSession
 
         # botocore 1.40 (aioboto3 15.5) defaults to legacy retries; adaptive adds a client-side
         # rate limiter after the first throttle, which is what a polling UI wants.
-        return Config(
+        return AioConfig(
             retries={"mode": "adaptive", "total_max_attempts": self.max_attempts},
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             user_agent_extra="iotjobs-tui",
+            http_session_cls=EagerTLSSession,
         )
 
 
@@ -101,6 +104,13 @@ class AwsConnection:
                 aws_access_key_id=settings.access_key_id,
                 aws_secret_access_key=settings.secret_access_key,
             )
+            # Start loading the CA bundle on a thread now; it is needed at the first request.
+            from iotjobs_tui.aws import tls
+
+            core = session._session
+            ca_bundle = core.get_config_variable("ca_bundle")
+            # The value botocore will hand the HTTP session (EndpointCreator._get_verify_value).
+            tls.prepare(ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True)
             region = session.region_name
             if not region:
                 raise AwsSetupError(
@@ -126,7 +136,7 @@ class AwsConnection:
             # botocore turns every timestamp into a tzlocal() datetime through dateutil, about
             # 0.2 ms each: 250 executions x 3 timestamps cost ~150 ms a page (measured). The
             # models parse epoch seconds to UTC themselves, far cheaper.
-            parsers = session._session.get_component("response_parser_factory")
+            parsers = core.get_component("response_parser_factory")
             parsers.set_parser_defaults(timestamp_parser=_utc_timestamp)
             client = await self._stack.enter_async_context(
                 session.client(
