@@ -15,23 +15,34 @@ import sys
 import tempfile
 import time
 
-from _common import BIN, ENV, compile_bytecode, median, need, start_emulator, tmux, wait_in_pane
+from _common import (
+    BIN,
+    ENV,
+    REGION,
+    WatchedPane,
+    compile_bytecode,
+    median,
+    need,
+    start_emulator,
+    tmux,
+    wait_in_pane,
+)
 
 RUNS = 7
 JOBS = 1000  # the issue measures against an emulator holding 1,000 jobs
 
 
 def cli_tmux_time(url: str, run: int) -> float | None:
-    """Seconds from launching `aws iot list-jobs` in a pane until a job id shows in it."""
-    session = f"cli{run}"
-    # The shell sleeps after the CLI exits so the pane (and its output) stays to be read.
-    command = f"aws iot list-jobs --endpoint-url {url} --region us-east-1; sleep 30"
-    start = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
-    shown = wait_in_pane(session, "bench-job-", timeout=30)
-    elapsed = time.perf_counter() - start
-    tmux("kill-session", "-t", session)
-    return None if shown is None else elapsed
+    """Seconds from launching `aws iot list-jobs` in a pane until it has written a job id."""
+    # The shell sleeps after the CLI exits so the session outlives it.
+    pane = WatchedPane(
+        f"cli{run}", f"sh -c 'aws iot list-jobs --endpoint-url {url} --region {REGION}; sleep 30'"
+    )
+    try:
+        pane.go()
+        return pane.wait_for("bench-job-")
+    finally:
+        pane.close()
 
 
 def cli_time(url: str) -> float:
@@ -51,23 +62,24 @@ def tui_time(url: str, run: int, cache_home: str) -> tuple[float, float, float] 
     With a warm cache the first rows are last session's (title "cached …, connecting…") and
     the live ones replace them; with a cold cache the first rows are live.
     """
-    session = f"launch{run}"
-    command = f"{BIN}/iotjobs-tui --endpoint-url {url} --region us-east-1"
     keys = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED")
-    env = [arg for key in keys for arg in ("-e", f"{key}={ENV[key]}")]
-    env += ["-e", f"XDG_CACHE_HOME={cache_home}"]
-    start = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", *env, command)
-    # The column header is the first paint; a job id proves rows arrived.
-    painted = wait_in_pane(session, "Job ID", timeout=30)
-    rows = wait_in_pane(session, "bench-job-", timeout=30)
-    rows_at = time.perf_counter() - start
-    live = wait_in_pane(session, "bench-job-", timeout=30, absent="cached")
-    live_at = time.perf_counter() - start
-    tmux("kill-session", "-t", session)
-    if painted is None or rows is None or live is None:
+    env = {key: ENV[key] for key in keys} | {"XDG_CACHE_HOME": cache_home}
+    pane = WatchedPane(
+        f"launch{run}", f"{BIN}/iotjobs-tui --endpoint-url {url} --region {REGION}", env
+    )
+    try:
+        pane.go()
+        # The column header is the first paint; a job id proves rows arrived.
+        painted = pane.wait_for("Job ID")
+        rows = pane.wait_for("bench-job-")
+        # Live rows replace cached ones: polled (every 20 ms), as the screen must be read.
+        live = wait_in_pane(pane.session, "bench-job-", absent="cached", interval=0.02)
+        live_at = None if live is None else pane.elapsed()
+    finally:
+        pane.close()
+    if painted is None or rows is None or live_at is None:
         return None
-    return painted, rows_at, live_at
+    return painted, rows, live_at
 
 
 def warm_cache(url: str, cache_home: str) -> None:
