@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="don't show (or save) the last job list while connecting",
     )
+    view.add_argument(
+        "--no-prefetch",
+        action="store_true",
+        help="don't fetch the first job page in a helper process while the app starts",
+    )
     demo = parser.add_argument_group("demo")
     demo.add_argument(
         "--speed",

@@ -52,12 +52,13 @@ def demo_settings(url: str) -> Any:
     )
 
 
-def build_app(settings: Any, prepare: Any = None, **view: Any) -> Any:
+def build_app(settings: Any, prepare: Any = None, prefetch: Any = None, **view: Any) -> Any:
     from iotjobs_tui.ui.app import IotJobsApp
     from iotjobs_tui.ui.data import DataService
     from iotjobs_tui.ui.protocols import ViewOptions
 
-    return IotJobsApp(DataService(settings, prepare=prepare), ViewOptions(**view))
+    data = DataService(settings, prepare=prepare, prefetch=prefetch)
+    return IotJobsApp(data, ViewOptions(**view))
 
 
 class DemoFleet:
@@ -113,6 +114,12 @@ def _job_cache_factory(settings: Any) -> Any:
 
 
 def launch(args: argparse.Namespace) -> int:
+    prefetch = None
+    if not args.demo and not getattr(args, "no_prefetch", False):
+        from iotjobs_tui.aws.prefetch import Prefetch
+
+        # First of all, so the helper runs on the other core while this process imports.
+        prefetch = Prefetch.start(args.profile, args.region, args.endpoint_url)
     from iotjobs_tui.aws.session import ConnectionSettings
 
     fleet = None
@@ -136,6 +143,7 @@ def launch(args: argparse.Namespace) -> int:
     app = build_app(
         settings,
         prepare=fleet.start if fleet is not None else None,
+        prefetch=prefetch,
         connection_label=label,
         demo=bool(args.demo),
         detail_interval=args.refresh or 5.0,
@@ -158,6 +166,8 @@ def launch(args: argparse.Namespace) -> int:
     finally:
         if fleet is not None:
             fleet.stop()
+        if prefetch is not None:
+            prefetch.cancel()
     if app.setup_error:
         _error(app.setup_error)
         return 1

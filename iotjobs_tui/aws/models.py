@@ -142,6 +142,22 @@ def parse_job_summary(data: Mapping[str, Any]) -> JobSummary | None:
     )
 
 
+def job_summary_to_api(job: JobSummary) -> dict[str, Any]:
+    """The ListJobs member a summary came from (timestamps as epoch seconds), for JSON."""
+    row = {
+        "jobId": job.job_id,
+        "jobArn": job.job_arn,
+        "thingGroupId": job.thing_group_id,
+        "targetSelection": job.target_selection,
+        "status": job.status,
+        "createdAt": None if job.created_at is None else job.created_at.timestamp(),
+        "lastUpdatedAt": None if job.last_updated_at is None else job.last_updated_at.timestamp(),
+        "completedAt": None if job.completed_at is None else job.completed_at.timestamp(),
+        "isConcurrent": job.is_concurrent,
+    }
+    return {key: value for key, value in row.items() if value is not None}
+
+
 # (attribute, API member, label) for the eight execution counters, in display order.
 COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("queued", "numberOfQueuedThings", "queued"),

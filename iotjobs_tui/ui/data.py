@@ -6,6 +6,7 @@ aioboto3 is imported on the first call (inside a worker), after the first paint.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -15,7 +16,8 @@ from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
 from iotjobs_tui.aws.errors import AwsSetupError, describe_error, is_throttle
 from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
-from iotjobs_tui.aws.models import JobFilters
+from iotjobs_tui.aws.models import JobFilters, JobSummary
+from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.ui.messages import (
     Connected,
@@ -42,6 +44,13 @@ from iotjobs_tui.ui.messages import (
 
 # About a screenful: the first rows appear sooner than with a full page of 250.
 FIRST_PAGE_SIZE = 50
+# How long the first load waits for the helper's page (aws.prefetch) before it starts on its
+# own: the page normally arrives 0.1-0.25 s after the first paint. Past this the helper keeps
+# going (on a slow link it is still ahead) and its page is shown if it beats the app's own.
+PREFETCH_WAIT = 0.5
+PREFETCH_LATE_WAIT = 30.0
+# How long the loader waits for those rows to be painted before importing the SDK.
+PAINT_WAIT = 0.25
 
 
 class DataService:
@@ -51,11 +60,15 @@ class DataService:
         page_size: int = PAGE_SIZE,
         executions_page_size: int = EXECUTIONS_PAGE,
         prepare: Callable[[], ConnectionSettings] | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.settings = settings
         # Blocking set-up to run before the first connection, off the event loop and after
         # the first paint (the demo starts its emulator here); it returns the settings to use.
         self._prepare = prepare
+        self._prefetch = prefetch
+        self._late: asyncio.Task[None] | None = None
+        self._listed = False  # a page of the app's own ListJobs has arrived
         self.page_size = page_size
         self.executions_page_size = executions_page_size
         self._connection = AwsConnection(settings)
@@ -80,13 +93,64 @@ class DataService:
                 target.post_message(Connected(label))
             return self._api
 
+    async def _show_prefetched(
+        self, target: MessagePump, filters: JobFilters, generation: int
+    ) -> bool:
+        """The helper's first page (unfiltered), painted before the SDK import holds the loop.
+
+        Holds the API lock meanwhile, so no other worker (the detail pane's, once the first
+        row is selected) starts that import before the rows are on screen.
+        """
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is None:
+            return False
+        if filters != JobFilters():
+            prefetch.cancel()
+            return False
+        async with self._lock:
+            try:
+                page = await prefetch.first_page(PREFETCH_WAIT)
+            except TimeoutError:
+                self._late = asyncio.create_task(self._late_prefetch(prefetch, target, generation))
+                return False
+            if not page:
+                return False
+            message = self._post_prefetched(target, generation, page)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(message.shown.wait(), PAINT_WAIT)
+        return True
+
+    async def _late_prefetch(
+        self, prefetch: Prefetch, target: MessagePump, generation: int
+    ) -> None:
+        """A slow helper's page, shown if it still beats the app's own first page."""
+        try:
+            page = await prefetch.first_page(PREFETCH_LATE_WAIT)
+        except TimeoutError:
+            page = None
+        finally:
+            prefetch.cancel()
+        if page and not self._listed:
+            self._post_prefetched(target, generation, page)
+
+    def _post_prefetched(
+        self, target: MessagePump, generation: int, page: list[JobSummary]
+    ) -> JobsPage:
+        self._stats.record_call("ListJobs")  # the helper's call counts as the app's
+        message = JobsPage(generation, page)
+        target.post_message(message)
+        return message
+
     async def load_jobs(self, target: MessagePump, filters: JobFilters, generation: int) -> None:
         try:
+            prefetched = await self._show_prefetched(target, filters, generation)
             api = await self._get_api(target)
             seen: set[str] = set()
+            first_page = self.page_size if prefetched else FIRST_PAGE_SIZE
             async for page in api.iter_job_pages(
-                filters, self.page_size, first_page_size=FIRST_PAGE_SIZE
+                filters, self.page_size, first_page_size=first_page
             ):
+                self._listed = True
                 seen.update(job.job_id for job in page)
                 target.post_message(JobsPage(generation, page))
             target.post_message(JobsLoaded(generation, frozenset(seen)))
@@ -186,4 +250,8 @@ class DataService:
             target.post_message(LocateFailed(error))
 
     async def close(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.cancel()
+        if self._late is not None:
+            self._late.cancel()
         await self._connection.close()

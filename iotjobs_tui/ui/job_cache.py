@@ -16,11 +16,14 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from iotjobs_tui.aws.models import JobFilters, JobSummary, parse_job_summary
+from iotjobs_tui.aws.models import (
+    JobFilters,
+    JobSummary,
+    job_summary_to_api,
+    parse_job_summary,
+)
 
 FORMAT = 1
 # A preview, not a copy: a few screens of the newest rows. Every cached row costs the table
@@ -53,25 +56,6 @@ def cache_key(
     return hashlib.sha256(identity.encode()).hexdigest()[:24]
 
 
-def _epoch(value: datetime | None) -> float | None:
-    return None if value is None else value.timestamp()
-
-
-def _to_api(job: JobSummary) -> dict[str, Any]:
-    row = {
-        "jobId": job.job_id,
-        "jobArn": job.job_arn,
-        "thingGroupId": job.thing_group_id,
-        "targetSelection": job.target_selection,
-        "status": job.status,
-        "createdAt": _epoch(job.created_at),
-        "lastUpdatedAt": _epoch(job.last_updated_at),
-        "completedAt": _epoch(job.completed_at),
-        "isConcurrent": job.is_concurrent,
-    }
-    return {key: value for key, value in row.items() if value is not None}
-
-
 class JobListCache:
     def __init__(self, key: str, directory: Path | None = None) -> None:
         self.path = (directory or default_directory()) / f"{key}.json"
@@ -93,7 +77,7 @@ class JobListCache:
 
     def save(self, jobs: Iterable[JobSummary], now: float | None = None) -> bool:
         """Write atomically (a crash never leaves half a file); False if it could not."""
-        rows = [_to_api(job) for job in jobs][:MAX_ROWS]
+        rows = [job_summary_to_api(job) for job in jobs][:MAX_ROWS]
         document = {"format": FORMAT, "savedAt": time.time() if now is None else now, "jobs": rows}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

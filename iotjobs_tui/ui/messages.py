@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -16,6 +17,9 @@ class JobsPage(Message):
 
     generation: int
     jobs: list[JobSummary]
+    # Set by the screen once the page is painted: at start-up the loader waits for it before
+    # importing the SDK, which holds the event loop for ~0.3 s.
+    shown: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass

@@ -198,14 +198,16 @@ class MainScreen(Screen[None]):
         self._cached_at = None  # live rows from here on (cached ones go at JobsLoaded)
         self._apply_pending_select()
         self._update_titles()
+        self.table.when_rows_painted(message.shown.set)
         # Start-up is over once these rows are painted (a no-op after the first page).
-        self.call_after_refresh(gc_pause.release)
+        self.table.when_rows_painted(gc_pause.release)
 
     @on(JobsLoaded)
     def _on_jobs_loaded(self, message: JobsLoaded) -> None:
         if message.generation != self._generation:
             return
         self._list_busy = False
+        gc_pause.release()  # if no rows were painted (an empty list)
         self._job_count_loaded = True
         self.table.retain(message.job_ids)
         self._save_list_cache()

@@ -10,6 +10,7 @@ from typing import Self
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -105,6 +106,7 @@ class JobTable(DataTable[Text]):
         self._shown: dict[str, dict[str, Text]] = {}
         self._id_by_plain: dict[str, str] = {}
         self._sources: dict[str, tuple[JobSummary, tuple[int, int] | None]] = {}
+        self._after_paint: list[Callable[[], object]] = []
 
     def on_mount(self) -> None:
         for column in COLUMNS:
@@ -133,6 +135,20 @@ class JobTable(DataTable[Text]):
         if self._rows_only and not regions and not layout and not recompose:
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def when_rows_painted(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once a frame showing rows has been drawn (before it is written)."""
+        self._after_paint.append(callback)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_paint and self.row_count:
+            # Drawing happens inside the screen's refresh, which writes the frame before any
+            # task woken here can run: an awaiting worker resumes after the rows are out.
+            callbacks, self._after_paint = self._after_paint, []
+            for callback in callbacks:
+                callback()
+        return lines
 
     def _set_cell(self, job_id: str, column: str, value: Text) -> None:
         self._rows_only = True
