@@ -9,6 +9,9 @@ Targets: <= 1.5 KB/s and <= 2 % CPU.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +82,10 @@ def one_run(run: int, log: Path, job: str) -> tuple[float, float]:
     bytes0, cpu0, t0 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
     time.sleep(WINDOW)
     bytes1, cpu1, t1 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
+    # `script` runs the app in a pty of its own, which killing the tmux session leaves alive.
+    for pid in [pane_pid, *descendants(pane_pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     tmux("kill-session", "-t", session)
     sim.terminate()
     sim.wait()
