@@ -132,7 +132,7 @@ def launch(args: argparse.Namespace) -> int:
         clock = fleet.now
         # Replaced by the fleet's real address when the worker has started it.
         settings = demo_settings("http://127.0.0.1")
-        label = f"{DEMO_REGION} · demo emulator (starting)"
+        label = f"{DEMO_REGION} · demo emulator"
     else:
         settings = ConnectionSettings(
             profile=args.profile, region=args.region, endpoint_url=args.endpoint_url

@@ -10,6 +10,7 @@ from iotjobs_tui.ui.app import IotJobsApp
 from iotjobs_tui.ui.data import DataService
 from iotjobs_tui.ui.protocols import ViewOptions
 from iotjobs_tui.ui.screens.main import MainScreen
+from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 from .conftest import FrozenMonotonic, seed_group, settings_for, wait_for
 
@@ -28,11 +29,14 @@ async def test_the_app_paints_while_prepare_runs_then_uses_its_settings(
 
     # The initial settings point nowhere: only what prepare returns may be used.
     data = DataService(settings_for("http://127.0.0.1:9"), prepare=prepare)
-    app = IotJobsApp(data, ViewOptions(connection_label="demo", monotonic=FrozenMonotonic()))
+    options = ViewOptions(connection_label="demo", demo=True, monotonic=FrozenMonotonic())
+    app = IotJobsApp(data, options)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, MainScreen)
         await wait_for(pilot, started.is_set)
+        bar = screen.query_one(StatusBar)
+        assert "demo (starting)" in bar.plain
         # Painted and answering keys while set-up is still blocked in its thread.
         await pilot.press("question_mark")
         await pilot.pause()
@@ -41,6 +45,8 @@ async def test_the_app_paints_while_prepare_runs_then_uses_its_settings(
         assert screen.table.row_count == 0
         release.set()
         await wait_for(pilot, lambda: "fw-1" in screen.table.jobs)
+        await wait_for(pilot, lambda: "starting" not in bar.plain)
+        assert "demo" in bar.plain
 
 
 async def test_a_failed_prepare_is_a_setup_error_not_a_crash(sim_url: str) -> None:

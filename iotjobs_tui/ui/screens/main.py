@@ -75,6 +75,7 @@ class MainScreen(Screen[None]):
         self.list_policy = RefreshPolicy(options.list_interval, paused=options.start_paused)
         self.detail_policy = RefreshPolicy(options.detail_interval, paused=options.start_paused)
         self.connection_label = options.connection_label
+        self._connected = False
         self.setup_error: str | None = None
         self._generation = 0
         self._cached_at: float | None = None  # epoch of the cached rows shown, until live ones
@@ -413,6 +414,7 @@ class MainScreen(Screen[None]):
 
     @on(Connected)
     def _on_connected(self, message: Connected) -> None:
+        self._connected = True
         if not self.options.demo:
             self.connection_label = message.label
         self._tick()
@@ -451,8 +453,11 @@ class MainScreen(Screen[None]):
 
     def _tick(self) -> None:
         stats = self.data.stats
+        connection = self.connection_label
+        if self.options.demo and not self._connected:
+            connection += " (starting)"  # the demo's emulator loads after the first paint
         info = StatusInfo(
-            connection=self.connection_label,
+            connection=connection,
             demo=self.options.demo,
             paused=self.detail_policy.paused,
             detail=self._pane_state(self.detail_policy, self._detail_next_at),
