@@ -7,8 +7,9 @@ Heavy imports (Textual, aioboto3, aiohttp) happen only after the arguments are u
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 PROG = "iotjobs-tui"
@@ -21,24 +22,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
-    return value
+def _number(low: float, high: float, unit: str = "") -> Callable[[str], float]:
+    """An argparse type: a finite number from `low` to `high` (nan, inf and 1e-9 are refused)."""
+    unit = f" {unit}" if unit else ""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is not between {low:g} and {high:g}{unit}")
+        return value
+
+    parse.__name__ = "number"  # argparse names the type in some messages
+    return parse
 
 
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {low} or more")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {high} or less")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+# Refresh intervals match the `+`/`-` steps' range at the low end (1 s: a faster poll only
+# burns the account's API quota) and stop at an hour; the emulator's clock may be frozen (0).
+_interval = _number(1, 3600, "seconds")
+_executions_pause = _number(0, 60, "seconds")
+_speed = _number(0, 10_000)
+_seed = _whole_number(0, 2**63 - 1)
+_execution_number = _whole_number(1, 2**63 - 1)
 
 
 def _port(text: str) -> int:
@@ -51,14 +78,13 @@ def _port(text: str) -> int:
     return value
 
 
-def _execution_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
+def _endpoint_url(text: str) -> str:
+    from iotjobs_tui.aws.errors import endpoint_problem  # stdlib only: --help stays instant
+
+    problem = endpoint_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an endpoint URL: {problem}")
+    return text
 
 
 def _fault_flag(parse_name: str) -> Any:
@@ -92,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     aws.add_argument("--region", help="AWS region (or AWS_REGION / AWS_DEFAULT_REGION)")
     aws.add_argument(
         "--endpoint-url",
+        type=_endpoint_url,
         metavar="URL",
         help="IoT control-plane endpoint (or AWS_ENDPOINT_URL_IOT / AWS_ENDPOINT_URL)",
     )
@@ -103,17 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     view = parser.add_argument_group("view")
     view.add_argument(
         "--refresh",
-        type=_positive_float,
+        type=_interval,
         default=None,
         metavar="SECONDS",
-        help="job detail refresh interval (default 5)",
+        help="job detail refresh interval, 1 to 3600 (default 5)",
     )
     view.add_argument(
         "--list-refresh",
-        type=_positive_float,
+        type=_interval,
         default=None,
         metavar="SECONDS",
-        help="job list refresh interval (default 15)",
+        help="job list refresh interval, 1 to 3600 (default 15)",
     )
     view.add_argument("--job", metavar="JOB_ID", help="open with this job selected")
     view.add_argument(
@@ -127,10 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     view.add_argument(
         "--executions-pause",
-        type=_non_negative_float,
+        type=_executions_pause,
         default=0.5,
         metavar="SECONDS",
-        help="pause between ListJobExecutionsForJob pages (default 0.5: at most 2 calls/s)",
+        help="pause between ListJobExecutionsForJob pages, 0 to 60 (default 0.5: at most 2 "
+        "calls/s)",
     )
     view.add_argument("--theme", metavar="NAME", help="colour theme")
     view.add_argument(
@@ -146,13 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = parser.add_argument_group("demo")
     demo.add_argument(
         "--speed",
-        type=_non_negative_float,
+        type=_speed,
         default=None,
         metavar="X",
-        help="with --demo: clock speed, 1 is real time, 60 a minute per second (default 1)",
+        help="with --demo: clock speed, 0 to 10000; 1 is real time, 60 a minute per second, "
+        "0 frozen (default 1)",
     )
     demo.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="with --demo: fleet seed (default 1)"
+        "--seed", type=_seed, default=None, metavar="N", help="with --demo: fleet seed (default 1)"
     )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -177,13 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="initial state: empty (default), or demo (about 2,000 devices, 40 jobs and a "
         "100,000-device rollout)",
     )
-    sim.add_argument("--seed", type=int, default=1, help="seed for the scenario (default 1)")
+    sim.add_argument("--seed", type=_seed, default=1, help="seed for the scenario (default 1)")
     sim.add_argument(
         "--speed",
-        type=_non_negative_float,
+        type=_speed,
         default=1.0,
         metavar="X",
-        help="virtual clock speed: 1 is real time, 0 freezes it (default 1)",
+        help="virtual clock speed, 0 to 10000: 1 is real time, 0 freezes it (default 1)",
     )
     faults = sim.add_argument_group(
         "faults",

@@ -26,8 +26,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         (["--job", "j", "--execution-number", "2"], "--execution-number needs --thing"),
         (["--job", "j", "--thing", "t", "--execution-number", "0"], "must be 1 or more"),
         (["--job", "j", "--thing", "t", "--execution-number", "two"], "not a whole number"),
-        (["--refresh", "-1"], "must be greater than 0"),
+        (["--refresh", "-1"], "'-1' is not between 1 and 3600 seconds"),
         (["--refresh", "soon"], "not a number"),
+        (["--refresh", "nan"], "'nan' is not a finite number"),
+        (["--executions-pause", "inf"], "'inf' is not a finite number"),
+        (["--endpoint-url", "notaurl"], "must start with http:// or https://"),
+        (["sim", "--speed", "nan"], "'nan' is not a finite number"),
         (["--speed", "60"], "--speed and --seed only apply to --demo"),
         (["--demo", "--endpoint-url", "http://x"], "--demo runs against the built-in emulator"),
         (["sim", "--port", "70000"], "not between 0 and 65535"),
@@ -71,3 +75,95 @@ def test_unknown_theme_is_one_line_and_collections_resume(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def _parse_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """In-process: the one line argparse prints, after checking it exits with 2."""
+    from iotjobs_tui.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("option", ["--refresh", "--list-refresh", "--executions-pause"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e308", "-1", "1e999"])
+def test_intervals_reject_non_finite_and_out_of_range(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _parse_error([f"{option}={value}"], capsys)
+    assert f"argument {option}: {value!r} is not" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--refresh", "1e-9"], "is not between 1 and 3600 seconds"),
+        (["--refresh", "0.5"], "is not between 1 and 3600 seconds"),
+        (["--list-refresh", "3601"], "is not between 1 and 3600 seconds"),
+        (["--executions-pause", "60.5"], "is not between 0 and 60 seconds"),
+        (["--speed", "10001"], "is not between 0 and 10000"),
+        (["--speed", "-0.1"], "is not between 0 and 10000"),
+        (["sim", "--speed", "inf"], "is not a finite number"),
+        (["--seed", "-1"], "must be 0 or more"),
+        (["--seed", "1.5"], "is not a whole number"),
+        (["--seed", str(2**63)], f"must be {2**63 - 1} or less"),
+        (["sim", "--seed", "-1"], "must be 0 or more"),
+        (["--execution-number", "0"], "must be 1 or more"),
+        (["--execution-number", "1" * 5000], "is not a whole number"),
+    ],
+)
+def test_numbers_out_of_bounds(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert says in _parse_error(argv, capsys)
+
+
+@pytest.mark.parametrize(
+    ("argv", "attribute", "value"),
+    [
+        (["--refresh", "1"], "refresh", 1.0),
+        (["--refresh", "3600"], "refresh", 3600.0),
+        (["--list-refresh", "2.5"], "list_refresh", 2.5),
+        (["--executions-pause", "0"], "executions_pause", 0.0),
+        (["--executions-pause", "60"], "executions_pause", 60.0),
+        (["--speed", "0"], "speed", 0.0),  # the emulator's clock may be frozen
+        (["--speed", "10000"], "speed", 10000.0),
+        (["--seed", "0"], "seed", 0),
+        (["sim", "--speed", "0"], "speed", 0.0),
+        (["--endpoint-url", "http://127.0.0.1:5055"], "endpoint_url", "http://127.0.0.1:5055"),
+        (["--endpoint-url", "http://[::1]:5055"], "endpoint_url", "http://[::1]:5055"),
+        (
+            ["--endpoint-url", "https://iot.eu-west-1.amazonaws.com"],
+            "endpoint_url",
+            "https://iot.eu-west-1.amazonaws.com",
+        ),
+    ],
+)
+def test_numbers_and_urls_in_bounds(argv: list[str], attribute: str, value: object) -> None:
+    from iotjobs_tui.cli import build_parser
+
+    assert getattr(build_parser().parse_args(argv), attribute) == value
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("notaurl", "must start with http:// or https://"),
+        ("http://", "has no host name"),
+        ("http://a b", "contains spaces or control characters"),
+        ("http://[::1", "brackets around its IPv6 address do not match"),
+        ("ftp://x", "must start with http:// or https://"),
+        ("http://x:99999", "port must be a number from 1 to 65535"),
+        ("http://my_host:5055", "is not a valid host name"),
+        ("", "is empty"),
+    ],
+)
+def test_endpoint_url_is_checked_up_front(
+    url: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _parse_error(["--endpoint-url", url], capsys)
+    assert f"argument --endpoint-url: {url!r} is not an endpoint URL: " in err and says in err

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from iotjobs_tui.aws.errors import AwsSetupError
+from iotjobs_tui.aws.errors import (
+    NO_CREDENTIALS,
+    NO_CREDENTIALS_REMEDY,
+    NO_REGION,
+    NO_REGION_REMEDY,
+    AwsSetupError,
+    ca_bundle_error,
+    credentials_failed,
+    endpoint_error,
+    endpoint_problem,
+    explain,
+)
 from iotjobs_tui.aws.models import parse_timestamp
 
 _TRUE = ("1", "true", "yes", "on")
@@ -44,12 +55,19 @@ class ConnectionSettings:
 
     def resolved_endpoint(self, env: Mapping[str, str] | None = None) -> str | None:
         """--endpoint-url, else AWS_ENDPOINT_URL_IOT, else AWS_ENDPOINT_URL (as the AWS CLI)."""
+        return self.endpoint_source(env)[0]
+
+    def endpoint_source(self, env: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+        """The endpoint `resolved_endpoint` picks, and where it came from (for messages)."""
         if self.endpoint_url:
-            return self.endpoint_url
+            return self.endpoint_url, "--endpoint-url"
         env = os.environ if env is None else env
         if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() in _TRUE:
-            return None
-        return env.get("AWS_ENDPOINT_URL_IOT") or env.get("AWS_ENDPOINT_URL") or None
+            return None, ""
+        for name in ("AWS_ENDPOINT_URL_IOT", "AWS_ENDPOINT_URL"):
+            if env.get(name):
+                return env[name], name
+        return None, ""
 
     def describe(self, region: str | None = None) -> str:
         """A short label for the status bar."""
@@ -100,7 +118,8 @@ class AwsConnection:
         try:
             session = aioboto3.Session(
                 profile_name=settings.profile,
-                region_name=settings.region,
+                # AWS_REGION as the AWS CLI v2 reads it (botocore 1.40 reads only the DEFAULT).
+                region_name=settings.region or os.environ.get("AWS_REGION") or None,
                 aws_access_key_id=settings.access_key_id,
                 aws_secret_access_key=settings.secret_access_key,
             )
@@ -108,31 +127,22 @@ class AwsConnection:
             from iotjobs_tui.aws import tls
 
             core = session._session
-            ca_bundle = core.get_config_variable("ca_bundle")
             # The value botocore will hand the HTTP session (EndpointCreator._get_verify_value).
-            tls.prepare(ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True)
+            verify = _checked_ca_bundle(core.get_config_variable("ca_bundle"))
+            tls.prepare(verify)
             region = session.region_name
             if not region:
-                raise AwsSetupError(
-                    "No AWS region is configured: pass --region, set AWS_REGION, or set region "
-                    "in your profile (or try --demo for a built-in demo fleet)."
-                )
+                raise AwsSetupError(f"{NO_REGION} {NO_REGION_REMEDY}")
             try:
                 credentials = await session.get_credentials()
             except BotoCoreError:
                 raise
             except Exception as exc:  # a broken credential source (bad env URL, bad process)
-                raise AwsSetupError(
-                    f"AWS credentials could not be loaded ({type(exc).__name__}: {exc}); "
-                    "check your profile and AWS_* variables (or try --demo)."
-                ) from exc
+                reason = f"{type(exc).__name__}: {exc}"
+                raise AwsSetupError(credentials_failed("the credential chain", reason)) from exc
             if credentials is None:
-                raise AwsSetupError(
-                    "No AWS credentials were found: run 'aws configure' or 'aws sso login', "
-                    "pass --profile, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
-                    "(or try --demo for a built-in demo fleet)."
-                )
-            endpoint = settings.resolved_endpoint()
+                raise AwsSetupError(f"{NO_CREDENTIALS} {NO_CREDENTIALS_REMEDY}")
+            endpoint = _checked_endpoint(settings, core)
             # botocore turns every timestamp into a tzlocal() datetime through dateutil, about
             # 0.2 ms each: 250 executions x 3 timestamps cost ~150 ms a page (measured). The
             # models parse epoch seconds to UTC themselves, far cheaper.
@@ -148,10 +158,8 @@ class AwsConnection:
             )
         except AwsSetupError:
             raise
-        except BotoCoreError as exc:
-            from iotjobs_tui.aws.errors import describe_error
-
-            raise AwsSetupError(describe_error(exc)) from exc
+        except (BotoCoreError, ValueError) as exc:  # ValueError: an endpoint botocore refused
+            raise AwsSetupError(explain(exc)) from exc
         self.region = region
         self.endpoint = endpoint or getattr(client.meta, "endpoint_url", None)
         self._iot = client
@@ -160,3 +168,47 @@ class AwsConnection:
     async def close(self) -> None:
         self._iot = None
         await self._stack.aclose()
+
+
+def _checked_endpoint(settings: ConnectionSettings, core: Any) -> str | None:
+    """The endpoint to pass to botocore; AwsSetupError if it, or the config's, is not a URL."""
+    endpoint, source = settings.endpoint_source()
+    if endpoint is None and not core.get_config_variable("ignore_configured_endpoint_urls"):
+        # What botocore would find in ~/.aws/config (endpoint_url, or a services section).
+        from botocore.configprovider import ConfiguredEndpointProvider
+
+        configured = ConfiguredEndpointProvider(
+            full_config=core.full_config,
+            scoped_config=core.get_scoped_config(),
+            client_name="iot",
+            environ={},
+        ).provide()
+        if configured:
+            profile = settings.profile or core.get_config_variable("profile") or "default"
+            problem = endpoint_problem(str(configured))
+            if problem:
+                where = f"endpoint_url in your AWS config (profile {profile})"
+                raise AwsSetupError(endpoint_error(str(configured), where, problem))
+    if endpoint is not None:
+        problem = endpoint_problem(endpoint)
+        if problem:
+            raise AwsSetupError(endpoint_error(endpoint, source, problem))
+    return endpoint
+
+
+def _checked_ca_bundle(ca_bundle: Any) -> bool | str:
+    """botocore's `verify` value; AwsSetupError when it names a file that is not there."""
+    if ca_bundle:
+        source = (
+            "AWS_CA_BUNDLE"
+            if os.environ.get("AWS_CA_BUNDLE") == ca_bundle
+            else "ca_bundle in your AWS config"
+        )
+    else:
+        ca_bundle, source = os.environ.get("REQUESTS_CA_BUNDLE"), "REQUESTS_CA_BUNDLE"
+    if not ca_bundle:
+        return True
+    path = str(ca_bundle)
+    if not os.path.exists(path):  # botocore does not expand ~ either
+        raise AwsSetupError(ca_bundle_error(path, source))
+    return path

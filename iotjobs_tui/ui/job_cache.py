@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import time
@@ -29,6 +30,8 @@ FORMAT = 1
 # A preview, not a copy: a few screens of the newest rows. Every cached row costs the table
 # time to measure and draw (1,000 rows took ~0.25 s) before the live pages replace them.
 MAX_ROWS = 200
+# 200 rows are about 100 KB; a file far bigger than that was not written by `save`.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,25 @@ class CachedJobs:
 
     def age(self, now: float | None = None) -> float:
         return max(0.0, (time.time() if now is None else now) - self.saved_at)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a cache file could not be used, as a clause."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "it is too big to read"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"it is not valid JSON (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(exc, KeyError):
+        return f"it has no {exc.args[0]!r}" if exc.args else "a field is missing"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    if type(exc) is ValueError and str(exc).startswith(("it ", "savedAt", "jobs")):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}".rstrip(". ")
 
 
 def default_directory() -> Path:
@@ -59,19 +81,40 @@ def cache_key(
 class JobListCache:
     def __init__(self, key: str, directory: Path | None = None) -> None:
         self.path = (directory or default_directory()) / f"{key}.json"
+        # Why the last `load` ignored the file, as one sentence for a toast; None when it
+        # loaded, or when there was simply no file (or one from another version) to load.
+        self.warning: str | None = None
 
     def load(self) -> CachedJobs | None:
-        """The cached list, or None when there is none or it cannot be read (never raises)."""
+        """The cached list, or None when there is none or it cannot be read (never raises).
+
+        A file that exists but cannot be used leaves the reason in `warning`.
+        """
+        self.warning = None
         try:
-            document = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(document, dict) or document.get("format") != FORMAT:
-                return None
-            saved_at = float(document["savedAt"])
-            rows = document["jobs"]
-            if not isinstance(rows, list):
-                return None
-        except (OSError, ValueError, KeyError, TypeError):
+            return self._load()
+        except FileNotFoundError:
             return None
+        except (Exception, RecursionError) as exc:  # corrupt, hostile or unreadable: ignored
+            self.warning = f"Ignored the cached job list {self.path}: {_reason(exc)}."
+            return None
+
+    def _load(self) -> CachedJobs | None:
+        with self.path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise ValueError(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        document = json.loads(data.decode("utf-8"))
+        if not isinstance(document, dict):
+            raise ValueError("it is not a JSON object")
+        if document.get("format") != FORMAT:
+            return None  # written by another version: replaced by the next save
+        saved_at = float(document["savedAt"])
+        if not math.isfinite(saved_at):
+            raise ValueError(f"savedAt is {saved_at}")
+        rows = document["jobs"]
+        if not isinstance(rows, list):
+            raise ValueError("jobs is not a list")
         jobs = (parse_job_summary(row) for row in rows[:MAX_ROWS] if isinstance(row, dict))
         return CachedJobs(saved_at, tuple(job for job in jobs if job is not None))
 

@@ -1,7 +1,11 @@
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from iotjobs_tui.aws.models import JobFilters, JobSummary
+from iotjobs_tui.ui import job_cache
 from iotjobs_tui.ui.job_cache import MAX_ROWS, JobListCache, cache_key
 
 T = datetime(2026, 1, 1, 12, 30, tzinfo=UTC)
@@ -72,3 +76,75 @@ def test_key_separates_connections_and_filters() -> None:
     assert base != cache_key("http://a", "us-east-1", "prod", JobFilters())
     assert base != cache_key("http://a", "us-east-1", None, JobFilters(status="COMPLETED"))
     assert "us-east-1" not in base
+
+
+def test_deeply_nested_file_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    cache = JobListCache("k", tmp_path)
+    depth = 100_000
+    cache.path.write_text('{"format":1,"savedAt":0,"jobs":' + "[" * depth + "]" * depth + "}")
+    assert cache.load() is None
+    assert cache.warning is not None
+    assert "nested too deeply" in cache.warning and str(cache.path) in cache.warning
+    # A good file afterwards loads, and clears the warning.
+    assert cache.save([_job(1)])
+    assert cache.load() is not None and cache.warning is None
+
+
+def test_huge_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(job_cache, "MAX_BYTES", 1000)
+    cache = JobListCache("k", tmp_path)
+    cache.save(_job(i) for i in range(50))
+    assert cache.path.stat().st_size > 1000
+    assert cache.load() is None
+    assert cache.warning is not None and "larger than" in cache.warning
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"{not json", "not valid JSON (line 1, column 2)"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"format": 1, "jobs": []}', "no 'savedAt'"),
+        (b'{"format": 1, "savedAt": "soon", "jobs": []}', "could not convert"),
+        (b'{"format": 1, "savedAt": NaN, "jobs": []}', "savedAt is nan"),
+        (b'{"format": 1, "savedAt": 1, "jobs": "all"}', "jobs is not a list"),
+    ],
+)
+def test_corrupt_files_are_ignored_with_one_sentence(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    cache = JobListCache("k", tmp_path)
+    cache.path.write_bytes(content)
+    assert cache.load() is None
+    assert cache.warning is not None
+    assert says in cache.warning
+    assert cache.warning.startswith("Ignored the cached job list ")
+    assert cache.warning.endswith(".") and "\n" not in cache.warning
+
+
+def test_no_file_or_another_version_is_not_a_warning(tmp_path: Path) -> None:
+    cache = JobListCache("k", tmp_path)
+    assert cache.load() is None and cache.warning is None
+    cache.path.write_text('{"format": 99, "savedAt": 1, "jobs": []}')
+    assert cache.load() is None and cache.warning is None
+
+
+def test_unreadable_file_is_a_warning(tmp_path: Path) -> None:
+    cache = JobListCache("k", tmp_path)
+    cache.path.mkdir()  # a directory where the file should be
+    assert cache.load() is None
+    assert cache.warning is not None and "directory" in cache.warning.lower()
+
+
+def test_hostile_rows_never_raise(tmp_path: Path) -> None:
+    cache = JobListCache("k", tmp_path)
+    rows = [
+        {"jobId": "a\x1b]0;T\x07", "status": ["x"], "createdAt": "garbage"},
+        {"jobId": "b", "createdAt": 1e308, "lastUpdatedAt": -1e308, "isConcurrent": "yes"},
+        {"jobId": {"nested": True}},
+    ]
+    cache.path.write_text(json.dumps({"format": 1, "savedAt": 1, "jobs": rows}))
+    loaded = cache.load()
+    assert loaded is not None and cache.warning is None
+    assert [job.job_id for job in loaded.jobs] == ["a\x1b]0;T\x07", "b"]  # shown escaped

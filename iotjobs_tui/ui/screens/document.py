@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from rich.text import Text
 from textual import on
@@ -16,13 +17,59 @@ from iotjobs_tui.ui.messages import DocumentFailed, DocumentLoaded
 from iotjobs_tui.ui.protocols import DataSource
 from iotjobs_tui.ui.text import safe
 
+# AWS caps a job document at 32 KB, and a 2 KB one can nest 1,000 levels deep, which is past
+# what `json.loads` can recurse. Deeper or bigger documents are shown as stored, with a note.
+MAX_DEPTH = 100
+MAX_CHARS = 256 * 1024  # 8x the AWS limit; an indented document can grow well past its size
+_STRUCTURE = re.compile(r'[\[\]{}"\\]')
+
+
+def nesting_depth(document: str) -> int:
+    """How deep `[`/`{` nest outside JSON strings; a linear scan, no recursion."""
+    depth = deepest = 0
+    in_string = False
+    escaped_at = -1  # the index a backslash inside a string escapes
+    for match in _STRUCTURE.finditer(document):
+        char = match.group()
+        if in_string:
+            if match.start() == escaped_at:
+                continue
+            if char == "\\":
+                escaped_at = match.end()
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
 
 def pretty(document: str) -> str:
-    """Indented JSON when the document is JSON; otherwise exactly as stored."""
+    """Indented JSON when the document is JSON; otherwise exactly as stored. Never raises.
+
+    A document nested deeper than MAX_DEPTH is shown as stored after a one-line note, and at
+    most MAX_CHARS characters are returned (the note says what was left out).
+    """
+    if len(document) > MAX_CHARS:
+        return _cut(document, f"{len(document):,} characters; the first {MAX_CHARS:,} shown")
+    depth = nesting_depth(document)
+    if depth > MAX_DEPTH:
+        return f"(nested {depth:,} levels deep; shown as stored)\n{document}"
     try:
-        return json.dumps(json.loads(document), indent=2, ensure_ascii=False)
-    except ValueError:
+        text = json.dumps(json.loads(document), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
         return document
+    if len(text) > MAX_CHARS:
+        return _cut(text, f"{len(text):,} characters indented; the first {MAX_CHARS:,} shown")
+    return text
+
+
+def _cut(text: str, note: str) -> str:
+    return f"({note})\n{text[:MAX_CHARS]}\n(… cut at {MAX_CHARS:,} characters)"
 
 
 class DocumentScreen(ModalScreen[None]):
