@@ -7,10 +7,11 @@ This is the only module that imports both the emulator and the UI. Textual is im
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from typing import Any
+
+from iotjobs_tui.common import gc_pause
 
 DEMO_REGION = "us-east-1"
 # Fixed dummy keys: the emulator accepts any signature, and real credentials must never be
@@ -34,7 +35,7 @@ def start_demo(seed: int, speed: float, start: float | None = None) -> tuple[Any
     scenarios.load("demo", emulator, seed)
     # The fleet's ~100k long-lived objects would otherwise be re-scanned by every full
     # collection: 100-200 ms pauses, on the UI's thread too since it is one process.
-    gc.freeze()
+    gc_pause.freeze_long_lived()
     server = SimServer(emulator)
     url = server.start_in_thread(host="127.0.0.1", port=0)
     return emulator, server, url

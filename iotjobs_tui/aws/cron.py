@@ -19,7 +19,6 @@ __all__ = [
     "CronError",
     "CronExpression",
     "WindowState",
-    "duration_in_words",
     "next_occurrences",
     "parse_cron",
     "window_state",
@@ -60,14 +59,3 @@ def window_state(windows: Sequence[tuple[str, int]], now: datetime) -> WindowSta
     if closes:
         return WindowState(open_now=True, closes_at=max(closes))
     return WindowState(open_now=False, opens_at=min(opens) if opens else None)
-
-
-def duration_in_words(minutes: int) -> str:
-    """90 → '1 hour 30 minutes'."""
-    hours, mins = divmod(max(minutes, 0), 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour" + ("s" if hours != 1 else ""))
-    if mins or not hours:
-        parts.append(f"{mins} minute" + ("s" if mins != 1 else ""))
-    return " ".join(parts)

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from iotjobs_tui.aws.models import (
+    JobExecutionSummary,
+    JobProcessDetails,
     _int,
     _map,
     _str,
@@ -144,3 +146,13 @@ class Located:
     @property
     def ok(self) -> bool:
         return not (self.job_error or self.thing_error or self.number_error)
+
+
+@dataclass
+class SyncResult:
+    process: JobProcessDetails | None = None
+    updated: list[JobExecutionSummary] = field(default_factory=list)
+    # Rows placed by elimination (key → status); their timestamps are not known.
+    inferred: dict[str, str] = field(default_factory=dict)
+    unresolved: int = 0  # rows that left a status and could not be placed this cycle
+    calls: int = 0

@@ -169,6 +169,8 @@ COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("removed", "numberOfRemovedThings", "removed"),
     ("canceled", "numberOfCanceledThings", "canceled"),
 )
+# DescribeJob's counter attribute for each execution status (QUEUED → "queued").
+COUNTER_OF = {label.upper().replace(" ", "_"): attr for attr, _, label in COUNTERS}
 FINISHED_COUNTERS = ("succeeded", "failed", "rejected", "timed_out", "removed", "canceled")
 
 

@@ -1,18 +1,27 @@
-"""Keep the cyclic garbage collector off while the app starts, then freeze what survived.
+"""The one owner of the cyclic garbage collector's state. Nothing else calls gc.freeze & co.
 
-Start-up creates about 200,000 long-lived objects (Textual's classes and styles, botocore's
-service model) and little garbage, yet the collector kept scanning them: 115 ms of collections
-before the first job rows (measured in tmux, about a tenth of the launch). Once the first rows
-are on screen, `gc.freeze()` moves everything alive out of all later collections, so the live
-session's collections stay short as well.
+Three uses, one policy:
 
-The release does not collect first: that full collection took 87 ms on the UI's thread, to free
-about 16,000 start-up objects (8 % of those tracked, a few MB) that now stay frozen instead.
+- **Start-up** (`hold`/`release`): collections stay off while the app starts, then everything
+  alive is frozen. Start-up creates about 200,000 long-lived objects (Textual's classes and
+  styles, botocore's service model) and little garbage, yet the collector kept scanning them:
+  115 ms of collections before the first job rows. The release does not collect first: that
+  full collection took 87 ms on the UI's thread, to free a few MB that now stay frozen.
+- **Long-lived data** (`freeze_long_lived`): an emulator's fleet, built once, frozen once.
+- **A big list on screen** (`freeze_while_shown`/`thaw`): 100k executions are ~1M objects
+  that a full collection would rescan (100+ ms pauses). They are frozen while shown. On
+  leaving, the caller drops its rows first (reference counting frees them, they are acyclic);
+  `thaw` then unfreezes and freezes again, so start-up's objects stay frozen too. The old
+  `gc.unfreeze()` alone undid the start-up freeze (111,090 frozen objects → 0).
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_holders: set[object] = set()
 
 
 def hold() -> None:
@@ -26,3 +35,40 @@ def release() -> None:
         return
     gc.freeze()
     gc.enable()
+
+
+@contextmanager
+def collections_off() -> Iterator[None]:
+    """No automatic collections while building many long-lived objects (a demo fleet)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Everything alive now lives for the process: keep it out of later collections."""
+    gc.freeze()
+
+
+def freeze_while_shown(holder: object) -> None:
+    """A big data set is on screen: freeze it (once per holder)."""
+    if holder not in _holders:
+        _holders.add(holder)
+        gc.freeze()
+
+
+def thaw(holder: object) -> None:
+    """The holder's data is gone: let its garbage be collected again, keep the rest frozen."""
+    if holder not in _holders:
+        return
+    _holders.discard(holder)
+    gc.unfreeze()
+    gc.freeze()
+
+
+def frozen_count() -> int:
+    return gc.get_freeze_count()

@@ -18,13 +18,13 @@ picks it up), and a finished job is deleted 25 s in.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from iotjobs_tui.common import gc_pause
 from iotjobs_tui.sim import devices
 from iotjobs_tui.sim import managed_templates as managed
 from iotjobs_tui.sim.demo_fleet import (
@@ -55,14 +55,19 @@ PROVISION_MAX = 2_000
 def load(emulator: Emulator, seed: int) -> None:
     """Build the demo into `emulator` (the caller holds `emulator.lock`)."""
     clock = emulator.clock
-    speed = clock.speed
     started = time.monotonic()
     present = clock.now()
     emulator.rng.seed(seed)
     sim = devices.install(emulator, profiles=DEMO_PROFILES, seed=seed)
     ctx = control_context(emulator, REGION)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # ~200,000 long-lived objects: collecting while building them is wasted time
+    # ~200,000 long-lived objects: collecting while building them is wasted time.
+    with gc_pause.collections_off():
+        _build(emulator, ctx, sim, present, started)
+
+
+def _build(emulator: Emulator, ctx: Any, sim: Any, present: float, started: float) -> None:
+    clock = emulator.clock
+    speed = clock.speed
     clock.speed = 0.0
     try:
         oldest = max(spec.ago for spec in CATALOGUE) * 60.0
@@ -90,8 +95,6 @@ def load(emulator: Emulator, seed: int) -> None:
         clock.rebase(target)
     finally:
         clock.speed = speed
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _at(emulator: Emulator, when: float) -> None:

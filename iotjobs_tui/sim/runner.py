@@ -11,13 +11,13 @@ suite's servers throttle nothing unless a test asks.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import socket
 import sys
 from collections.abc import Sequence
 
+from iotjobs_tui.common import gc_pause
 from iotjobs_tui.sim import scenarios
 from iotjobs_tui.sim.clock import VirtualClock
 from iotjobs_tui.sim.emulator import Emulator
@@ -45,7 +45,7 @@ def load_scenario(name: str, emulator: Emulator, seed: int) -> str | None:
     scenarios.load(name, emulator, seed)
     # A scenario leaves ~100k long-lived objects; freezing them keeps full collections from
     # re-scanning them on every pass (pauses of 100-200 ms in the middle of requests).
-    gc.freeze()
+    gc_pause.freeze_long_lived()
     return None
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from iotjobs_tui.ui.connection import ConnectionState
+from iotjobs_tui.ui.messages import Connected, SetupFailed
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
+from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.screens.main import MainScreen
+from iotjobs_tui.ui.text import clean
 
 
 class IotJobsApp(App[int]):
@@ -27,6 +32,9 @@ class IotJobsApp(App[int]):
         super().__init__()
         self.data = data
         self.options = options or ViewOptions()
+        # The one owner of connection state; every screen's status bar reads it.
+        self.connection = ConnectionState(label=self.options.connection_label)
+        data.bind(self)
         self.main_screen = MainScreen(data, self.options)
 
     def on_mount(self) -> None:
@@ -80,7 +88,28 @@ class IotJobsApp(App[int]):
 
     @property
     def setup_error(self) -> str | None:
-        return self.main_screen.setup_error
+        return self.connection.error if self.connection.phase == "failed" else None
+
+    @on(Connected)
+    def _on_connected(self, message: Connected) -> None:
+        label = None if self.options.demo else message.label
+        self.connection = self.connection.connected(label, message.region, message.account)
+        self._connection_changed()
+
+    @on(SetupFailed)
+    def _on_setup_failed(self, message: SetupFailed) -> None:
+        first = self.connection.phase != "failed"
+        self.connection = self.connection.failed(message.error)
+        if first:
+            self.notify(
+                clean(message.error), title="Cannot connect", severity="error", markup=False
+            )
+        self._connection_changed()
+
+    def _connection_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LiveScreen):
+                screen.tick()
 
     def action_help(self) -> None:
         from iotjobs_tui.ui.screens.document import DocumentScreen

@@ -1,6 +1,10 @@
 """The only UI module that talks to the AWS layer. It runs as workers and posts messages.
 
-aioboto3 is imported on the first call (inside a worker), after the first paint.
+aioboto3 is imported on the first call (inside a worker), after the first paint. Every
+coroutine here posts its data to `target` and returns `None`, or a `Failure` that the pane's
+`RefreshLoop` applies (backoff, or a stop for a permanent error). Connection state goes to
+the App, its one owner: `Connected` after the first call that succeeds (with the account
+from the first ARN), `SetupFailed` when nothing can work until the user fixes something.
 """
 
 from __future__ import annotations
@@ -14,11 +18,19 @@ from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
-from iotjobs_tui.aws.errors import AwsSetupError, describe_error, is_throttle
+from iotjobs_tui.aws.errors import (
+    AwsSetupError,
+    describe_error,
+    is_permanent,
+    is_throttle,
+    what_to_do,
+)
 from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
+from iotjobs_tui.aws.execution_sync import sync_executions
 from iotjobs_tui.aws.models import JobFilters, JobSummary
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
+from iotjobs_tui.ui.connection import account_from_arn
 from iotjobs_tui.ui.messages import (
     Connected,
     DocumentFailed,
@@ -26,13 +38,14 @@ from iotjobs_tui.ui.messages import (
     ExecutionDescribed,
     ExecutionDescribeFailed,
     ExecutionLocated,
+    ExecutionsCounted,
     ExecutionsFailed,
     ExecutionsLoaded,
     ExecutionsPage,
+    ExecutionsSynced,
     JobDescribed,
     JobDescribeFailed,
     JobProgress,
-    JobProgressFailed,
     JobsFailed,
     JobsLoaded,
     JobsPage,
@@ -41,6 +54,8 @@ from iotjobs_tui.ui.messages import (
     ThingExecutions,
     ThingExecutionsFailed,
 )
+from iotjobs_tui.ui.protocols import ExecutionsView
+from iotjobs_tui.ui.refresh import Failure
 
 # About a screenful: the first rows appear sooner than with a full page of 250.
 FIRST_PAGE_SIZE = 50
@@ -75,6 +90,35 @@ class DataService:
         self._api: JobsApi | None = None
         self._lock = asyncio.Lock()
         self._stats = CallStats()
+        self._owner: MessagePump | None = None  # the App: connection state goes there
+        self._announced: tuple[str | None, bool] | None = None  # (account, connected)
+
+    def bind(self, owner: MessagePump) -> None:
+        """The one owner of connection state (the App) gets Connected and SetupFailed."""
+        self._owner = owner
+
+    def _post_state(self, target: MessagePump, message: Connected | SetupFailed) -> None:
+        (self._owner or target).post_message(message)
+
+    def _succeeded(self, target: MessagePump, arn: str | None = None) -> None:
+        """A call went through: say so once, and again when the account becomes known."""
+        account = account_from_arn(arn)
+        if self._announced is not None and (self._announced[0] or not account):
+            return
+        self._announced = (account, True)
+        label = self.settings.describe(self._connection.region)
+        self._post_state(target, Connected(label, self._connection.region, account))
+
+    def _failure(self, target: MessagePump, exc: BaseException) -> Failure:
+        """One policy for every call: set-up errors go to the App and stop every loop."""
+        if isinstance(exc, AwsSetupError):
+            self._post_state(target, SetupFailed(str(exc)))
+            return Failure(str(exc), permanent=True)
+        error = describe_error(exc)
+        remedy = what_to_do(exc)
+        if remedy:
+            error = f"{error} {remedy}"
+        return Failure(error, permanent=is_permanent(exc), throttled=is_throttle(exc))
 
     @property
     def stats(self) -> CallStats:
@@ -89,8 +133,6 @@ class DataService:
                     self._prepare = None
                 client = await self._connection.open()
                 self._api = JobsApi(client, self._stats)
-                label = self.settings.describe(self._connection.region)
-                target.post_message(Connected(label))
             return self._api
 
     async def _show_prefetched(
@@ -141,7 +183,9 @@ class DataService:
         target.post_message(message)
         return message
 
-    async def load_jobs(self, target: MessagePump, filters: JobFilters, generation: int) -> None:
+    async def load_jobs(
+        self, target: MessagePump, filters: JobFilters, generation: int
+    ) -> Failure | None:
         try:
             prefetched = await self._show_prefetched(target, filters, generation)
             api = await self._get_api(target)
@@ -151,43 +195,53 @@ class DataService:
                 filters, self.page_size, first_page_size=first_page
             ):
                 self._listed = True
+                self._succeeded(target, next((job.job_arn for job in page if job.job_arn), None))
                 seen.update(job.job_id for job in page)
                 target.post_message(JobsPage(generation, page))
+            self._succeeded(target)
             target.post_message(JobsLoaded(generation, frozenset(seen)))
-        except AwsSetupError as exc:
-            target.post_message(SetupFailed(str(exc)))
         except Exception as exc:
-            target.post_message(JobsFailed(generation, describe_error(exc), is_throttle(exc)))
+            failure = self._failure(target, exc)
+            target.post_message(JobsFailed(generation, failure.error, failure.permanent))
+            return failure
+        return None
 
-    async def describe_job(self, target: MessagePump, job_id: str) -> None:
+    async def describe_job(self, target: MessagePump, job_id: str) -> Failure | None:
         try:
             api = await self._get_api(target)
             job = await api.describe_job(job_id)
-            target.post_message(JobDescribed(job))
-        except AwsSetupError as exc:
-            target.post_message(SetupFailed(str(exc)))
         except Exception as exc:
-            target.post_message(JobDescribeFailed(job_id, describe_error(exc), is_throttle(exc)))
+            failure = self._failure(target, exc)
+            target.post_message(JobDescribeFailed(job_id, failure.error, failure.permanent))
+            return failure
+        self._succeeded(target, job.job_arn)
+        target.post_message(JobDescribed(job))
+        return None
 
-    async def job_progress(self, target: MessagePump, job_id: str) -> None:
+    async def job_progress(self, target: MessagePump, job_id: str) -> Failure | None:
+        """A list row's progress (DescribeJob); the row says its own age."""
         try:
             api = await self._get_api(target)
-            target.post_message(JobProgress(await api.describe_job(job_id)))
-        except Exception:
-            # A row's progress is best effort; the detail pane reports errors for its job.
-            target.post_message(JobProgressFailed(job_id))
+            job = await api.describe_job(job_id)
+        except Exception as exc:
+            return self._failure(target, exc)
+        self._succeeded(target, job.job_arn)
+        target.post_message(JobProgress(job))
+        return None
 
     async def job_document(
         self, target: MessagePump, job_id: str, before_substitution: bool
-    ) -> None:
+    ) -> Failure | None:
         try:
             api = await self._get_api(target)
             document = await api.get_job_document(job_id, before_substitution)
-            target.post_message(DocumentLoaded(job_id, before_substitution, document))
-        except AwsSetupError as exc:
-            target.post_message(DocumentFailed(job_id, str(exc)))
         except Exception as exc:
-            target.post_message(DocumentFailed(job_id, describe_error(exc)))
+            failure = self._failure(target, exc)
+            target.post_message(DocumentFailed(job_id, failure.error))
+            return failure
+        self._succeeded(target)
+        target.post_message(DocumentLoaded(job_id, before_substitution, document))
+        return None
 
     # --- executions (read-only) -------------------------------------------------------------
 
@@ -198,7 +252,7 @@ class DataService:
         status: str | None,
         generation: int,
         pause: float = DEFAULT_PAGE_PAUSE,
-    ) -> None:
+    ) -> Failure | None:
         """Every page, paced by `pause` seconds; cancelling the worker stops the loading."""
         try:
             api = await self._get_api(target)
@@ -206,48 +260,97 @@ class DataService:
                 api, job_id, status, page_size=self.executions_page_size, pause=pause
             )
             async for page in pages:
+                self._succeeded(target)
                 target.post_message(ExecutionsPage(generation, job_id, page))
             target.post_message(ExecutionsLoaded(generation, job_id))
-        except AwsSetupError as exc:
-            target.post_message(ExecutionsFailed(generation, job_id, str(exc)))
         except Exception as exc:
-            error = describe_error(exc)
-            target.post_message(ExecutionsFailed(generation, job_id, error, is_throttle(exc)))
+            failure = self._failure(target, exc)
+            target.post_message(ExecutionsFailed(generation, job_id, failure.error))
+            return failure
+        return None
+
+    async def sync_executions(
+        self,
+        target: MessagePump,
+        job_id: str,
+        view: ExecutionsView,
+        status: str | None,
+        generation: int,
+        pause: float = DEFAULT_PAGE_PAUSE,
+    ) -> Failure | None:
+        """One refresh cycle of a loaded list (see `aws.execution_sync`)."""
+        try:
+            api = await self._get_api(target)
+            result = await sync_executions(
+                api,
+                job_id,
+                view.unfinished(),
+                view.counts,
+                view.status_of,
+                view.visible_keys(),
+                status,
+                pause,
+            )
+        except Exception as exc:
+            failure = self._failure(target, exc)
+            target.post_message(ExecutionsFailed(generation, job_id, failure.error))
+            return failure
+        self._succeeded(target)
+        target.post_message(ExecutionsSynced(generation, job_id, result))
+        return None
+
+    async def count_executions(self, target: MessagePump, job_id: str) -> Failure | None:
+        """DescribeJob's per-status counts for the executions screen."""
+        try:
+            api = await self._get_api(target)
+            job = await api.describe_job(job_id)
+        except Exception as exc:
+            return self._failure(target, exc)
+        self._succeeded(target, job.job_arn)
+        target.post_message(ExecutionsCounted(job, time.monotonic()))
+        return None
 
     async def describe_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
-    ) -> None:
+    ) -> Failure | None:
         try:
             api = await self._get_api(target)
             execution = await ex.describe_job_execution(api, job_id, thing_name, number)
-            target.post_message(ExecutionDescribed(execution, thing_name, time.monotonic()))
         except Exception as exc:
-            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
-            target.post_message(
-                ExecutionDescribeFailed(job_id, thing_name, number, error, is_throttle(exc))
-            )
+            failure = self._failure(target, exc)
+            target.post_message(ExecutionDescribeFailed(job_id, thing_name, number, failure.error))
+            return failure
+        self._succeeded(target)
+        target.post_message(ExecutionDescribed(execution, thing_name, time.monotonic()))
+        return None
 
     async def thing_executions(
         self, target: MessagePump, thing_name: str, job_id: str | None
-    ) -> None:
+    ) -> Failure | None:
         try:
             api = await self._get_api(target)
             rows = await ex.list_thing_executions(api, thing_name, job_id)
-            target.post_message(ThingExecutions(thing_name, job_id, rows))
         except Exception as exc:
-            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
-            target.post_message(ThingExecutionsFailed(thing_name, job_id, error))
+            failure = self._failure(target, exc)
+            target.post_message(ThingExecutionsFailed(thing_name, job_id, failure.error))
+            return failure
+        self._succeeded(target)
+        target.post_message(ThingExecutions(thing_name, job_id, rows))
+        return None
 
     async def locate_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
-    ) -> None:
+    ) -> Failure | None:
         try:
             api = await self._get_api(target)
             located = await ex.locate_execution(api, job_id, thing_name, number)
-            target.post_message(ExecutionLocated(located))
         except Exception as exc:
-            error = str(exc) if isinstance(exc, AwsSetupError) else describe_error(exc)
-            target.post_message(LocateFailed(error))
+            failure = self._failure(target, exc)
+            target.post_message(LocateFailed(failure.error))
+            return failure
+        self._succeeded(target)
+        target.post_message(ExecutionLocated(located))
+        return None
 
     async def close(self) -> None:
         if self._prefetch is not None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from rich.text import Text
 
-from iotjobs_tui.ui.text import safe
+from iotjobs_tui.ui.text import clean, safe
 
 # 16-colour safe names, so they survive basic terminals; NO_COLOR strips them entirely.
 STATUS_STYLES = {
@@ -67,7 +68,8 @@ def status_text(status: str | None) -> Text:
 def target_selection_text(value: str | None) -> str:
     if value is None:
         return "—"
-    return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value, value)
+    # An unknown value is shown as sent, escaped: an endpoint can put anything in an enum.
+    return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value) or clean(value)
 
 
 def when(value: datetime | None, now: datetime) -> str:
@@ -102,8 +104,8 @@ def number(value: int | None) -> str:
 
 
 def span_in_words(seconds: float) -> str:
-    """A relative span: '45 s', '3 min', '2 h 5 min', '3 d 4 h'."""
-    seconds = int(max(seconds, 0))
+    """A relative span: '45 s', '3 min', '2 h 5 min', '3 d 4 h'. The one wording of spans."""
+    seconds = int(max(seconds, 0)) if math.isfinite(seconds) else 0
     if seconds < 60:
         return f"{seconds} s"
     minutes = seconds // 60
@@ -114,6 +116,27 @@ def span_in_words(seconds: float) -> str:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     days, hours = divmod(hours, 24)
     return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def minutes_in_words(minutes: int) -> str:
+    """A configured duration in minutes (timeouts, windows): '1 h 30 min'."""
+    return span_in_words(max(minutes, 0) * 60)
+
+
+def format_age(seconds: float | None) -> str:
+    """How old a value is: 'never', '12 s ago', '3 min ago'."""
+    return "never" if seconds is None else f"{span_in_words(seconds)} ago"
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """'in 3 min' or '3 min ago'."""
+    seconds = (moment - now).total_seconds()
+    return f"in {span_in_words(seconds)}" if seconds >= 0 else f"{span_in_words(-seconds)} ago"
+
+
+def format_interval(seconds: float) -> str:
+    """A refresh interval: '5s', '2m'."""
+    return f"{seconds:g}s" if seconds < 60 else f"{seconds / 60:g}m"
 
 
 def stacked_bar(counts: dict[str, int], width: int) -> Text:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from iotjobs_tui.aws.execution_models import JobExecution, Located, ThingExecution
+from iotjobs_tui.aws.execution_models import JobExecution, Located, SyncResult, ThingExecution
 from iotjobs_tui.aws.models import Job, JobExecutionSummary, JobSummary
 
 
@@ -34,7 +34,7 @@ class JobsLoaded(Message):
 class JobsFailed(Message):
     generation: int
     error: str
-    throttled: bool = False
+    permanent: bool = False
 
 
 @dataclass
@@ -50,7 +50,7 @@ class JobDescribed(Message):
 class JobDescribeFailed(Message):
     job_id: str
     error: str
-    throttled: bool = False
+    permanent: bool = False
 
 
 @dataclass
@@ -58,11 +58,6 @@ class JobProgress(Message):
     """A background DescribeJob for a list row's progress column (not the detail pane)."""
 
     job: Job
-
-
-@dataclass
-class JobProgressFailed(Message):
-    job_id: str
 
 
 @dataclass
@@ -87,9 +82,11 @@ class SetupFailed(Message):
 
 @dataclass
 class Connected(Message):
-    """The AWS client is open; `label` describes where it points."""
+    """A call succeeded; `label` describes where it points. Posted to the App."""
 
     label: str
+    region: str | None = None
+    account: str | None = None
 
 
 @dataclass
@@ -112,7 +109,23 @@ class ExecutionsFailed(Message):
     generation: int
     job_id: str
     error: str
-    throttled: bool = False
+
+
+@dataclass
+class ExecutionsSynced(Message):
+    """One refresh cycle of a loaded executions list (`aws.execution_sync`)."""
+
+    generation: int
+    job_id: str
+    result: SyncResult
+
+
+@dataclass
+class ExecutionsCounted(Message):
+    """DescribeJob for the executions screen: the service's per-status counts."""
+
+    job: Job
+    measured_at: float  # monotonic
 
 
 @dataclass
@@ -130,7 +143,6 @@ class ExecutionDescribeFailed(Message):
     thing_name: str
     execution_number: int | None
     error: str
-    throttled: bool = False
 
 
 @dataclass

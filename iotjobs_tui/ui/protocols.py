@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -10,6 +10,7 @@ from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws.models import JobFilters
 from iotjobs_tui.ui.job_cache import JobListCache
+from iotjobs_tui.ui.refresh import Failure
 
 
 class Stats(Protocol):
@@ -22,6 +23,19 @@ class Stats(Protocol):
     def calls_in_last(self, seconds: float) -> int: ...
 
 
+class ExecutionsView(Protocol):
+    """What a refresh cycle reads from the loaded executions list (the widget)."""
+
+    @property
+    def counts(self) -> Mapping[str, int]: ...
+
+    def unfinished(self) -> dict[str, str]: ...
+
+    def status_of(self, key: str) -> str | None: ...
+
+    def visible_keys(self) -> list[str]: ...
+
+
 class DataSource(Protocol):
     """Coroutines meant to run as workers; each posts its results to `target` as messages."""
 
@@ -30,15 +44,19 @@ class DataSource(Protocol):
 
     def load_jobs(
         self, target: MessagePump, filters: JobFilters, generation: int
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
-    def describe_job(self, target: MessagePump, job_id: str) -> Coroutine[Any, Any, None]: ...
+    def describe_job(
+        self, target: MessagePump, job_id: str
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
-    def job_progress(self, target: MessagePump, job_id: str) -> Coroutine[Any, Any, None]: ...
+    def job_progress(
+        self, target: MessagePump, job_id: str
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def job_document(
         self, target: MessagePump, job_id: str, before_substitution: bool
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def load_executions(
         self,
@@ -47,19 +65,35 @@ class DataSource(Protocol):
         status: str | None,
         generation: int,
         pause: float = ...,
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def describe_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def thing_executions(
         self, target: MessagePump, thing_name: str, job_id: str | None
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def locate_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
-    ) -> Coroutine[Any, Any, None]: ...
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
+    def sync_executions(
+        self,
+        target: MessagePump,
+        job_id: str,
+        view: ExecutionsView,
+        status: str | None,
+        generation: int,
+        pause: float = ...,
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
+    def count_executions(
+        self, target: MessagePump, job_id: str
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
+    def bind(self, owner: MessagePump) -> None: ...
 
     async def close(self) -> None: ...
 

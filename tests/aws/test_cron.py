@@ -4,7 +4,6 @@ import pytest
 
 from iotjobs_tui.aws.cron import (
     CronError,
-    duration_in_words,
     next_occurrences,
     parse_cron,
     window_state,
@@ -66,12 +65,3 @@ def test_window_open_and_closed() -> None:
 
 def test_window_state_unparseable() -> None:
     assert window_state([("nonsense", 10)], utc(2026, 1, 1)) is None
-
-
-@pytest.mark.parametrize(
-    ("minutes", "words"),
-    [(1, "1 minute"), (45, "45 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes"),
-     (1430, "23 hours 50 minutes")],
-)  # fmt: skip
-def test_duration_in_words(minutes: int, words: str) -> None:
-    assert duration_in_words(minutes) == words

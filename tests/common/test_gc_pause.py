@@ -30,3 +30,16 @@ def test_release_is_a_no_op_while_collections_are_on() -> None:
     assert gc.isenabled()
     gc_pause.release()
     assert gc.get_freeze_count() == 0
+
+
+def test_thawing_a_shown_list_keeps_start_up_objects_frozen(restore_gc: None) -> None:
+    keep = [object() for _ in range(1000)]
+    gc_pause.freeze_long_lived()
+    before = gc_pause.frozen_count()
+    assert before >= len(keep)
+    holder = object()
+    gc_pause.freeze_while_shown(holder)
+    gc_pause.thaw(holder)
+    # The old gc.unfreeze() dropped the start-up freeze to 0; thaw keeps the living frozen.
+    assert gc_pause.frozen_count() >= len(keep)
+    gc_pause.thaw(holder)  # a second thaw is a no-op

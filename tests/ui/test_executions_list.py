@@ -94,10 +94,10 @@ def test_stuck_rules() -> None:
 def test_long_thing_names_keep_their_distinguishing_end() -> None:
     from rich.segment import Segment
 
-    from iotjobs_tui.ui.widgets.execution_list import _fit
+    from iotjobs_tui.ui.widgets.table_cells import fit as fit_cells
 
     def fit(text: str, width: int, middle: bool) -> str:
-        return "".join(s.text for s in _fit(([Segment(text)], False), width, middle))
+        return "".join(s.text for s in fit_cells([Segment(text)], width, middle=middle))
 
     names = ["meter-us-central-aus-00016", "meter-us-central-aus-00017"]
     cut = [fit(name, 22, True) for name in names]

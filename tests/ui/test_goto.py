@@ -52,7 +52,7 @@ async def test_goto_errors_and_success(make_app: Any, iot: Any, jobs_data: Any) 
         await wait_for(pilot, lambda: isinstance(app.screen, GotoExecutionScreen))
         screen = prompt(app)
         assert screen.value("g-job") == "j"  # prefilled from the selected job
-        assert app.focused is screen.query_one("#g-thing")
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#g-thing"))
         # As you type: a number that is not a number says so before any call.
         await pilot.press(*"dev", "tab", *"2x")
         assert "'2x' is not a number" in screen.error("g-number")

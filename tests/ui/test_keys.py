@@ -40,7 +40,7 @@ async def test_keys(make_app: Any, iot: Any, emulator: Any) -> None:
         assert jobs.sort_column == "id"
 
         def order() -> list[str | None]:
-            return [jobs.coordinate_to_cell_key((i, 0)).row_key.value for i in range(3)]
+            return [row.key for row in jobs.visible_rows[:3]]
 
         assert order() == ["c-job", "b-job", "a-job"]  # still descending
         await pilot.press("S")
@@ -48,13 +48,18 @@ async def test_keys(make_app: Any, iot: Any, emulator: Any) -> None:
         assert jobs.selected_job_id == "c-job"  # the cursor followed its row
         screen = app.screen
         assert isinstance(screen, MainScreen)
+        # `+`/`-` act on the focused pane only: the list here, then the detail.
         await pilot.press("plus")
-        assert screen.detail_policy.interval == 10
-        await pilot.press("minus", "minus")
-        assert screen.detail_policy.interval == 3
-        assert "job every 3s" in screen.query_one(StatusBar).plain
+        assert screen.list_loop.policy.interval == 30
+        assert screen.detail_loop.policy.interval == 5
         await pilot.press("tab")
         assert isinstance(app.focused, JobDetail)
+        await pilot.press("plus")
+        assert screen.detail_loop.policy.interval == 10
+        await pilot.press("minus", "minus")
+        assert screen.detail_loop.policy.interval == 3
+        assert screen.list_loop.policy.interval == 30
+        assert "job every 3s" in screen.query_one(StatusBar).plain
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")

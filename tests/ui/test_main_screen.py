@@ -57,7 +57,7 @@ async def test_every_job_across_several_pages(make_app: Any, iot: Any, sim_serve
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: table(app).row_count == 23)
         assert set(table(app).jobs) == set(ids)
-        await wait_for(pilot, lambda: screen_of(app).list_policy.last_success is not None)
+        await wait_for(pilot, lambda: screen_of(app).list_loop.policy.last_success is not None)
     assert sim_server.stats.count("iot", "ListJobs") >= 5  # 23 jobs at 5 per page
 
 
@@ -76,8 +76,8 @@ async def test_server_side_filters(make_app: Any, iot: Any) -> None:
 
         async def shown(filters: JobFilters) -> set[str]:
             screen.apply_filters(filters)
-            await wait_for(pilot, lambda: screen.list_policy.last_success is not None)
-            await wait_for(pilot, lambda: not screen._list_busy)
+            await wait_for(pilot, lambda: screen.list_loop.policy.last_success is not None)
+            await wait_for(pilot, lambda: not screen.list_loop.busy)
             return set(table(app).jobs)
 
         assert await shown(JobFilters(status="CANCELED")) == {"snap-001"}
@@ -178,7 +178,7 @@ async def test_detail_values_equal_describe_job(make_app: Any, iot: Any) -> None
         config = field(app, "d-config")
         assert "at most 100/min" in config
         assert "FAILED ≥ 25% after 2 executed → CANCEL" in config
-        assert "1 hour 30 minutes in progress" in config
+        assert "1 h 30 min in progress" in config
         assert "FAILED: 3 retries" in config
         assert table(app).selected_job_id == "fw-1"
 
@@ -238,8 +238,10 @@ async def test_progress_column_filled_for_rows_on_screen(
             expected = iot.describe_job(jobId=job_id)["job"]["jobProcessDetails"]
             total = sum(v for k, v in expected.items() if k.startswith("numberOf"))
             assert table(app).progress[job_id] == (expected["numberOfSucceededThings"], total)
-        cell = table(app).get_cell(ids[1], "progress")
-        assert cell.plain == f"0/{table(app).progress[ids[1]][1]}"
+        jobs = table(app)
+        index = [row.key for row in jobs.visible_rows].index(ids[1])
+        line = "".join(segment.text for segment in jobs.render_line(1 + index))
+        assert f" 0/{jobs.progress[ids[1]][1]} " in line
         # Each row is described once (the detail pane's job by the detail loop), then no more
         # until active rows age out.
         calls = sim_server.stats.count("iot", "DescribeJob")
@@ -300,7 +302,7 @@ async def test_unreachable_endpoint_is_one_sentence(make_app: Any) -> None:
     app = make_app(url=f"http://127.0.0.1:{port}")
     async with app.run_test(size=(120, 30)) as pilot:
         screen = screen_of(app)
-        await wait_for(pilot, lambda: screen.list_policy.failures > 0, timeout=20)
+        await wait_for(pilot, lambda: screen.list_loop.policy.failures > 0, timeout=20)
         message = str(screen.query_one("#list-message").render())
         assert f"Could not connect to http://127.0.0.1:{port}/jobs" in message
         assert "--demo" in message

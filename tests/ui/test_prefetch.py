@@ -43,7 +43,7 @@ async def test_the_helpers_page_then_one_call_of_the_apps_own(
     app, data = _app(sim_server.base_url, helper, emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: table(app).row_count == 40)
-        await wait_for(pilot, lambda: app.main_screen.list_policy.last_success is not None)
+        await wait_for(pilot, lambda: app.main_screen.list_loop.policy.last_success is not None)
         assert set(table(app).jobs) == set(ids)
     # The helper's page (counted as the app's) and one full page of the app's own: without
     # the helper the app would have asked for a first page of 50 and needed no second call.

@@ -36,7 +36,8 @@ async def test_the_app_paints_while_prepare_runs_then_uses_its_settings(
         assert isinstance(screen, MainScreen)
         await wait_for(pilot, started.is_set)
         bar = screen.query_one(StatusBar)
-        assert "demo (starting)" in bar.plain
+        # Never "live" before a call went through.
+        assert "connecting… demo" in bar.plain and "live" not in bar.plain
         # Painted and answering keys while set-up is still blocked in its thread.
         await pilot.press("question_mark")
         await pilot.pause()
@@ -45,8 +46,8 @@ async def test_the_app_paints_while_prepare_runs_then_uses_its_settings(
         assert screen.table.row_count == 0
         release.set()
         await wait_for(pilot, lambda: "fw-1" in screen.table.jobs)
-        await wait_for(pilot, lambda: "starting" not in bar.plain)
-        assert "demo" in bar.plain
+        await wait_for(pilot, lambda: "connecting" not in bar.plain)
+        assert "live demo" in bar.plain
 
 
 async def test_a_failed_prepare_is_a_setup_error_not_a_crash(sim_url: str) -> None:

@@ -22,7 +22,7 @@ def loaded(job_id: str) -> Any:
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job is not None)
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job_id == job_id)
         await pilot.pause(0.3)
-        await wait_for(pilot, lambda: not app.screen._list_busy)
+        await wait_for(pilot, lambda: not app.screen.list_loop.busy)
 
     return run_before
 

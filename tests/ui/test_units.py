@@ -8,8 +8,14 @@ import pytest
 from rich.text import Text
 
 from iotjobs_tui.aws.models import JobProcessDetails, parse_describe_job
-from iotjobs_tui.ui.format import span_in_words, stacked_bar, status_text
-from iotjobs_tui.ui.refresh import RefreshPolicy, format_age
+from iotjobs_tui.ui.format import (
+    format_age,
+    minutes_in_words,
+    span_in_words,
+    stacked_bar,
+    status_text,
+)
+from iotjobs_tui.ui.refresh import RefreshPolicy
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.sections import RateTracker, rate_text, rollout_text, schedule_text
 
@@ -44,7 +50,7 @@ def test_interval_steps() -> None:
     assert policy.faster() == 1
 
 
-@pytest.mark.parametrize(("age", "text"), [(None, "never"), (3.7, "3s ago"), (125, "2m ago")])
+@pytest.mark.parametrize(("age", "text"), [(None, "never"), (3.7, "3 s ago"), (125, "2 min ago")])
 def test_format_age(age: float | None, text: str) -> None:
     assert format_age(age) == text
 
@@ -76,6 +82,15 @@ def test_span_in_words() -> None:
     assert span_in_words(42) == "42 s"
     assert span_in_words(3 * 3600 + 60) == "3 h 1 min"
     assert span_in_words(3 * 86400 + 7200) == "3 d 2 h"
+    assert span_in_words(float("nan")) == "0 s"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(1, "1 min"), (45, "45 min"), (60, "1 h"), (90, "1 h 30 min"), (1430, "23 h 50 min")],
+)
+def test_minutes_in_words(minutes: int, words: str) -> None:
+    assert minutes_in_words(minutes) == words
 
 
 def test_rate_and_eta_from_measured_deltas() -> None:
@@ -138,7 +153,7 @@ def test_schedule_window_and_next_rollouts() -> None:
     lines = schedule_text(job, datetime(2026, 1, 4, 3, 0, tzinfo=UTC))
     assert lines is not None
     text = lines.plain
-    assert "cron(0 2 ? * SUN *) for 1 hour 30 minutes" in text
+    assert "cron(0 2 ? * SUN *) for 1 h 30 min" in text
     assert "not understood" in text
     assert "open now, closes 2026-01-04 03:30:00 UTC (in 30 min)" in text
     assert "2026-01-04T02:00  (1 h ago)" in text
@@ -164,17 +179,37 @@ def test_list_dates_and_compact_counts() -> None:
 
 
 def test_status_parts_show_state() -> None:
-    from iotjobs_tui.ui.widgets.status_bar import PaneState, StatusInfo, status_parts
+    from iotjobs_tui.ui.connection import ConnectionState
+    from iotjobs_tui.ui.refresh import PaneState
+    from iotjobs_tui.ui.widgets.status_bar import StatusInfo, status_parts
 
-    fresh = PaneState(interval=5, age=3, stale=False, backing_off=False)
-    failing = PaneState(interval=15, age=40, stale=True, backing_off=True, next_in=12)
-    info = StatusInfo(connection="eu-west-1", demo=True, paused=False, detail=fresh, jobs=failing)
-    plain = "".join(part.plain for part in status_parts(info))
-    assert plain.startswith(" DEMO  live")
-    assert "job every 5s, updated  3s ago" in plain
-    assert "list every 15s, updated 40s ago STALE, retry in 12s" in plain
-    assert "throttled" not in plain and plain.endswith("eu-west-1")
-    info.throttled, info.paused, info.not_connected = 3, True, False
-    plain = "".join(part.plain for part in status_parts(info))
-    assert "PAUSED" in plain and "throttled 3" in plain
+    fresh = PaneState("job", interval=5, age=3, stale=False, backing_off=False)
+    failing = PaneState("list", interval=15, age=40, stale=True, backing_off=True, next_in=12)
+    connected = ConnectionState(label="eu-west-1").connected(None, "eu-west-1", "123456789012")
+    info = StatusInfo(connection=connected, demo=True, panes=[fresh, failing])
+    plain = "".join(part.plain for part in status_parts(info, 7))
+    # The connection comes first, so a narrow terminal keeps it.
+    assert plain.startswith(" DEMO  live eu-west-1 · account 123456789012")
+    assert "job every 5s, updated    3 s ago" in plain
+    assert "list every 15s, updated   40 s ago STALE, retry in 12s" in plain
+    assert "throttled" not in plain
+    paused = [PaneState("job", 5, 3, False, False, paused=True)]
+    info = StatusInfo(connection=connected, demo=False, panes=paused, throttled=3)
+    plain = "".join(part.plain for part in status_parts(info, 7))
+    assert plain.startswith("PAUSED") and "throttled 3" in plain
     assert "retry in" not in plain  # paused: no retry is coming
+
+
+def test_the_badge_never_says_live_before_a_call_succeeded() -> None:
+    from iotjobs_tui.ui.connection import ConnectionState, account_from_arn
+    from iotjobs_tui.ui.widgets.status_bar import StatusInfo, status_parts
+
+    def badge(state: ConnectionState) -> str:
+        return status_parts(StatusInfo(connection=state, demo=False), 7)[0].plain
+
+    state = ConnectionState(label="us-east-1")
+    assert badge(state).startswith("connecting…")
+    assert badge(state.failed("No AWS region.")).startswith("NOT CONNECTED")
+    assert badge(state.connected(None, "us-east-1", None)).startswith("live us-east-1")
+    assert account_from_arn("arn:aws:iot:us-east-1:123456789012:job/x") == "123456789012"
+    assert account_from_arn("garbage") is None

@@ -1,26 +1,23 @@
 """One execution, by thing name and execution number, refreshed while it is not terminal.
 
 Beside it: the thing's history for this job (every execution number, to switch between
-them) and the thing's other jobs. The timeout countdown moves every second from the last
-measured value, so the refresh can stay slow (one DescribeJobExecution per interval).
+them) and the thing's other jobs, each on its own loop. The timeout countdown moves every
+second from the last measured value, so the refresh can stay slow (one DescribeJobExecution
+per interval); a finished execution is final and stops refreshing.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer
 
 from iotjobs_tui.aws.execution_models import ThingExecution
-from iotjobs_tui.ui.format import status_text, when
 from iotjobs_tui.ui.messages import (
     ExecutionDescribed,
     ExecutionDescribeFailed,
@@ -28,19 +25,25 @@ from iotjobs_tui.ui.messages import (
     ThingExecutionsFailed,
 )
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
-from iotjobs_tui.ui.screens.executions import breadcrumb
+from iotjobs_tui.ui.refresh import Failure
+from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.text import clean, safe
+from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail
+from iotjobs_tui.ui.widgets.history_table import HistoryTable, OtherJobsTable
+from iotjobs_tui.ui.widgets.status_bar import StatusBar
+from iotjobs_tui.ui.widgets.table import KeyedTable
 
-MAX_BACKOFF = 60.0
+HISTORY_TITLE = Text("Execution numbers (Enter opens)", end="")
+OTHERS_TITLE = Text("Other jobs on this thing", end="")
+NO_OTHERS_TITLE = Text("No other jobs on this thing", style="dim", end="")
 
 
-class ExecutionScreen(Screen[None]):
+class ExecutionScreen(LiveScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("left_square_bracket", "previous_number", "Previous #"),
         Binding("right_square_bracket", "next_number", "Next #"),
-        Binding("r", "refresh", "Refresh"),
     ]
 
     def __init__(
@@ -52,98 +55,65 @@ class ExecutionScreen(Screen[None]):
         number: int | None = None,
         trail: tuple[str, ...] = (),
     ) -> None:
-        super().__init__()
-        self.data = data
-        self.options = options
+        super().__init__(data, options)
         self.job_id = job_id
         self.thing_name = thing_name
         self.number = number
         self.trail = trail
-        self.clock = options.clock or time.time
         self.history: list[ThingExecution] = []
         self.error: str | None = None
-        self._timer: Timer | None = None
-        self._delay = options.detail_interval
         self._last_status: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="breadcrumb")
+        yield Breadcrumb(id="breadcrumb")
         with Horizontal(id="x-panes"):
             yield ExecutionDetail(id="x-detail")
             with Vertical(id="x-side"):
-                yield DataTable(id="x-history", cursor_type="row")
-                yield DataTable(id="x-others", cursor_type="row")
+                yield HistoryTable(id="x-history", now=self.now)
+                yield OtherJobsTable(id="x-others", now=self.now)
+        yield StatusBar(id="status")
         yield Footer()
 
     @property
     def detail(self) -> ExecutionDetail:
         return self.query_one(ExecutionDetail)
 
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), tz=UTC)
-
     def on_mount(self) -> None:
-        history = self.query_one("#x-history", DataTable)
-        history.add_column("Exec#", key="number", width=6)
-        history.add_column("Status", key="status", width=11)
-        history.add_column("Retry", key="retry", width=5)
-        history.add_column("Updated", key="updated", width=12)
-        others = self.query_one("#x-others", DataTable)
-        others.add_column("Job", key="job")
-        others.add_column("Status", key="status", width=11)
-        others.add_column("Exec#", key="number", width=6)
-        history.border_title = Text("Execution numbers (Enter opens)", end="")
-        others.border_title = Text("Other jobs on this thing", end="")
-        self.set_interval(1.0, self._tick)
+        super().on_mount()
+        history = self.query_one(HistoryTable)
+        others = self.query_one(OtherJobsTable)
+        history.border_title = HISTORY_TITLE
+        others.border_title = OTHERS_TITLE
+        interval = self.options.detail_interval
+        self.execution_loop = self.add_loop("execution", interval, self._fetch, self.detail)
+        slow = self.options.list_interval
+        self.history_loop = self.add_loop("history", slow, self._fetch_history, history)
+        self.others_loop = self.add_loop("other jobs", slow, self._fetch_others, others)
         self.detail.focus()
         self.open(self.number)
-        self._fetch_history()
-        self.run_worker(
-            self.data.thing_executions(self, self.thing_name, None),
-            name="others",
-            group="x-others",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self.history_loop.start()
+        self.others_loop.start()
 
-    # --- loop -----------------------------------------------------------------------------
+    # --- loops ----------------------------------------------------------------------------
 
     def open(self, number: int | None) -> None:
         """Show another execution number of the same (job, thing)."""
         self.number = number
         self._last_status = None
-        self._delay = self.options.detail_interval
+        self.error = None
         self.detail.show_loading(self.job_id, self.thing_name, number)
         self._update_breadcrumb()
-        self.fetch()
+        self.execution_loop.policy.failures = 0
+        self.execution_loop.restart()
 
-    def fetch(self) -> None:
-        self._cancel_timer()
-        self.run_worker(
-            self.data.describe_execution(self, self.job_id, self.thing_name, self.number),
-            name="execution",
-            group="x-describe",
-            exclusive=True,
-            exit_on_error=False,
-        )
+    async def _fetch(self) -> Failure | None:
+        return await self.data.describe_execution(self, self.job_id, self.thing_name, self.number)
 
-    def _fetch_history(self) -> None:
-        self.run_worker(
-            self.data.thing_executions(self, self.thing_name, self.job_id),
-            name="history",
-            group="x-history",
-            exclusive=True,
-            exit_on_error=False,
-        )
+    async def _fetch_history(self) -> Failure | None:
+        return await self.data.thing_executions(self, self.thing_name, self.job_id)
 
-    def _schedule(self, delay: float) -> None:
-        self._cancel_timer()
-        self._timer = self.set_timer(delay, self.fetch)
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+    async def _fetch_others(self) -> Failure | None:
+        return await self.data.thing_executions(self, self.thing_name, None)
 
     def _matches(self, job_id: str, thing_name: str, number: int | None) -> bool:
         return job_id == self.job_id and thing_name == self.thing_name and number == self.number
@@ -160,14 +130,13 @@ class ExecutionScreen(Screen[None]):
             self.number = execution.execution_number
             self._update_breadcrumb()
         self.detail.show(execution, self.thing_name, message.measured_at)
-        self._tick()
+        self.on_tick()
         self._mark_history()
         if self._last_status is not None and execution.status != self._last_status:
-            self._fetch_history()  # a finished attempt may have queued a retry
+            self.history_loop.refresh_now()  # a finished attempt may have queued a retry
         self._last_status = execution.status
-        self._delay = self.options.detail_interval
-        if not execution.terminal:
-            self._schedule(self._delay)
+        if execution.terminal:
+            self.execution_loop.finish()
 
     @on(ExecutionDescribeFailed)
     def _on_describe_failed(self, message: ExecutionDescribeFailed) -> None:
@@ -178,92 +147,56 @@ class ExecutionScreen(Screen[None]):
         self.detail.show_error(message.error)
         if first:
             self.notify(clean(message.error), title="Execution", severity="error", markup=False)
-        self._delay = min(MAX_BACKOFF, self._delay * 2)
-        self._schedule(self._delay)
 
     @on(ThingExecutions)
     def _on_thing_executions(self, message: ThingExecutions) -> None:
         if message.thing_name != self.thing_name:
             return
         if message.job_id is None:
-            self._show_others(message.executions)
+            others = self.query_one(OtherJobsTable)
+            shown = others.show(message.executions, skip_job=self.job_id)
+            others.border_title = OTHERS_TITLE if shown else NO_OTHERS_TITLE
         elif message.job_id == self.job_id:
             self.history = sorted(
                 (r for r in message.executions if r.execution_number is not None),
                 key=lambda r: r.execution_number or 0,
             )
-            self._show_history()
+            history = self.query_one(HistoryTable)
+            history.show(self.history)
+            history.border_title = HISTORY_TITLE
+            self._mark_history()
 
     @on(ThingExecutionsFailed)
     def _on_thing_failed(self, message: ThingExecutionsFailed) -> None:
         if message.thing_name != self.thing_name:
             return
         target = "#x-history" if message.job_id else "#x-others"
+        table = self.query_one(target, KeyedTable)
         text = Text("⚠ ", style="bold red", end="")
         text.append_text(safe(message.error))
-        self.query_one(target, DataTable).border_title = text
-        self.notify(clean(message.error), title="Thing history", severity="error", markup=False)
-
-    def _show_history(self) -> None:
-        table = self.query_one("#x-history", DataTable)
-        table.clear()
-        now = self._now()
-        for row in self.history:
-            table.add_row(
-                Text(str(row.execution_number), justify="right"),
-                status_text(row.status),
-                Text("—" if row.retry_attempt is None else str(row.retry_attempt)),
-                when(row.last_updated_at, now),
-                key=str(row.execution_number),
-            )
-        self._mark_history()
+        table.border_title = text  # the loop retries; the status bar shows when
 
     def _mark_history(self) -> None:
-        table = self.query_one("#x-history", DataTable)
-        if self.number is None or str(self.number) not in {k.value for k in table.rows}:
-            return
-        table.move_cursor(row=table.get_row_index(str(self.number)), animate=False)
+        self.query_one(HistoryTable).select_number(self.number)
 
-    def _show_others(self, rows: list[ThingExecution]) -> None:
-        table = self.query_one("#x-others", DataTable)
-        table.clear()
-        latest: dict[str, ThingExecution] = {}
-        for row in rows:  # one line per job: its newest execution number
-            if row.job_id is None or row.job_id == self.job_id:
-                continue
-            held = latest.get(row.job_id)
-            if held is None or (row.execution_number or 0) > (held.execution_number or 0):
-                latest[row.job_id] = row
-        for job_id, row in sorted(latest.items()):
-            table.add_row(
-                safe(job_id),
-                status_text(row.status),
-                Text("—" if row.execution_number is None else str(row.execution_number)),
-                key=job_id,
-            )
-        if not latest:
-            table.border_title = Text("No other jobs on this thing", style="dim")
-
-    def _tick(self) -> None:
-        self.detail.tick(time.monotonic(), self._now())
+    def on_tick(self) -> None:
+        self.detail.tick(time.monotonic(), self.now())
 
     def _update_breadcrumb(self) -> None:
         number = "latest" if self.number is None else f"#{self.number}"
-        self.query_one("#breadcrumb", Static).update(
-            breadcrumb(self.job_id, *self.trail, self.thing_name, number)
-        )
+        self.query_one(Breadcrumb).show(self.job_id, *self.trail, self.thing_name, number)
 
     # --- actions --------------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#x-history")
-    def _on_history_selected(self, event: DataTable.RowSelected) -> None:
-        value = event.row_key.value
+    @on(HistoryTable.Selected, "#x-history")
+    def _on_history_selected(self, event: HistoryTable.Selected) -> None:
+        value = event.key
         if value is not None and value.isdigit() and int(value) != self.number:
             self.open(int(value))
 
-    @on(DataTable.RowSelected, "#x-others")
-    def _on_other_job_selected(self, event: DataTable.RowSelected) -> None:
-        job_id = event.row_key.value
+    @on(OtherJobsTable.Selected, "#x-others")
+    def _on_other_job_selected(self, event: OtherJobsTable.Selected) -> None:
+        job_id = event.key
         if job_id:
             self.app.push_screen(
                 ExecutionScreen(self.data, self.options, job_id, self.thing_name, trail=())
@@ -287,10 +220,6 @@ class ExecutionScreen(Screen[None]):
 
     def action_next_number(self) -> None:
         self._step(1)
-
-    def action_refresh(self) -> None:
-        self.fetch()
-        self._fetch_history()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,43 +1,50 @@
-"""A job's executions: every ListJobExecutionsForJob page, loaded politely, in a virtual list.
+"""A job's executions: loaded once politely, then kept current by cheap refresh cycles.
 
-Loading is one worker that pauses between pages (ViewOptions.executions_page_pause), so a
-100k-device job costs 400 calls at <= 2 calls/s and leaves the account's quota to others.
-The first page shows as soon as it arrives. Leaving the screen (Esc) ends the worker with it.
+Two loops:
+- **executions**: the first round loads every ListJobExecutionsForJob page (paced by
+  ViewOptions.executions_page_pause, so a 100k-device job costs 400 calls at <= 2 calls/s);
+  each later round is one `aws.execution_sync` cycle (a handful of calls, whatever the size):
+  new executions appear, changed statuses change in place, the cursor stays on its row;
+- **counts**: DescribeJob every detail interval, the service's own per-status counts, shown
+  with their age beside what the list holds.
+Leaving the screen (Esc) ends both with it.
 """
 
 from __future__ import annotations
 
-import gc
-import time
-from datetime import UTC, datetime
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from iotjobs_tui.aws.execution_models import EXECUTION_STATUSES, FAILURE_STATUSES
-from iotjobs_tui.ui.format import STATUS_STYLES
-from iotjobs_tui.ui.messages import ExecutionsFailed, ExecutionsLoaded, ExecutionsPage
+from iotjobs_tui.aws.models import COUNTER_OF, JobProcessDetails
+from iotjobs_tui.common import gc_pause
+from iotjobs_tui.ui.format import format_age, status_text
+from iotjobs_tui.ui.messages import (
+    ExecutionsCounted,
+    ExecutionsFailed,
+    ExecutionsLoaded,
+    ExecutionsPage,
+    ExecutionsSynced,
+)
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
+from iotjobs_tui.ui.refresh import Failure
+from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.text import clean, safe
+from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_list import SORT_LABELS, ExecutionList
+from iotjobs_tui.ui.widgets.filter_box import FilterBox
+from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 GC_FREEZE_ROWS = 20_000
 FILTERS: tuple[str | None, ...] = (None, *EXECUTION_STATUSES)
 
 
-def breadcrumb(*parts: str) -> Text:
-    text = Text("Jobs", style="dim", end="")
-    for part in parts:
-        text.append(" ▸ ", style="dim")
-        text.append_text(safe(part))
-    return text
-
-
-class ExecutionsScreen(Screen[None]):
+class ExecutionsScreen(LiveScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "filter", "Filter things"),
@@ -46,96 +53,134 @@ class ExecutionsScreen(Screen[None]):
         Binding("n", "next_failure", "Next failure"),
         Binding("s", "sort", "Sort"),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
-        Binding("r", "reload", "Reload"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions, job_id: str) -> None:
-        super().__init__()
-        self.data = data
-        self.options = options
+        super().__init__(data, options)
         self.job_id = job_id
-        self.clock = options.clock or time.time
         self.status: str | None = None
         self.loading_done = False
         self.error: str | None = None
-        self._generation = 0
         self._loaded = 0
-        self._frozen = False
+        self._process: JobProcessDetails | None = None
+        self._counted_at: float | None = None
+        self._last_cycle_calls: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(breadcrumb(self.job_id, "executions"), id="breadcrumb")
-        yield Input(placeholder="filter by thing name (Enter keeps it, Esc clears)", id="x-filter")
+        yield Breadcrumb(self.job_id, "executions", id="breadcrumb")
+        yield FilterBox(placeholder="filter by thing name (Enter keeps it, Esc clears)")
         yield Static("", id="x-progress")
         yield Static("", id="x-error")
-        yield ExecutionList(id="executions", now=self._now)
+        yield ExecutionList(id="executions", now=self.now)
+        yield StatusBar(id="status")
         yield Footer()
 
     @property
     def table(self) -> ExecutionList:
         return self.query_one(ExecutionList)
 
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), tz=UTC)
-
     def on_mount(self) -> None:
-        self.query_one("#x-filter", Input).display = False
+        super().on_mount()
+        self.rows_loop = self.add_loop(
+            "executions", self.options.list_interval, self._fetch_rows, self.table
+        )
+        self.counts_loop = self.add_loop("counts", self.options.detail_interval, self._count)
         self.query_one("#x-error", Static).display = False
         self.table.focus()
-        self.load()
+        self.rows_loop.start()
+        self.counts_loop.start()
 
-    # --- loading --------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        for table in self.query(ExecutionList):
+            table.clear()  # rows are acyclic: reference counting frees them before the thaw
+        gc_pause.thaw(self)
 
-    def load(self, clear: bool = True) -> None:
-        self._generation += 1
+    # --- loading and refreshing -------------------------------------------------------------
+
+    async def _fetch_rows(self) -> Failure | None:
+        generation = self.rows_loop.generation
+        pause = self.options.executions_page_pause
+        if not self.loading_done:
+            self._loaded = 0  # a failed load starts again; rows already in are updated
+            return await self.data.load_executions(
+                self, self.job_id, self.status, generation, pause
+            )
+        return await self.data.sync_executions(
+            self, self.job_id, self.table, self.status, generation, pause
+        )
+
+    async def _count(self) -> Failure | None:
+        return await self.data.count_executions(self, self.job_id)
+
+    def reload(self, clear: bool = True) -> None:
+        """Load every page again (a new server-side filter, or `r` after a failed load)."""
         self._loaded = 0
         self.loading_done = False
         self.error = None
         if clear:
             self.table.clear()
         self._show_error(None)
-        self.run_worker(
-            self.data.load_executions(
-                self, self.job_id, self.status, self._generation, self.options.executions_page_pause
-            ),
-            name="executions",
-            group="executions",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self.rows_loop.restart()
         self._update_progress()
 
     @on(ExecutionsPage)
     def _on_page(self, message: ExecutionsPage) -> None:
-        if message.generation != self._generation:
+        if message.generation != self.rows_loop.generation:
             return
         self._loaded += len(message.executions)
         self.table.add(message.executions)
+        self._show_error(None)
         self._update_progress()
 
     @on(ExecutionsLoaded)
     def _on_loaded(self, message: ExecutionsLoaded) -> None:
-        if message.generation != self._generation:
+        if message.generation != self.rows_loop.generation:
             return
         self.loading_done = True
-        if len(self.table.rows) >= GC_FREEZE_ROWS and not self._frozen:
+        if len(self.table.rows) >= GC_FREEZE_ROWS:
             # 100k rows are ~1M objects that live until the screen closes: a full collection
-            # scanning them pauses the UI for 100+ ms (notes textual-perf.md §3b).
-            gc.freeze()
-            self._frozen = True
+            # scanning them pauses the UI for 100+ ms (textual-perf.md §3b).
+            gc_pause.freeze_while_shown(self)
         self._update_progress()
 
-    def on_unmount(self) -> None:
-        if self._frozen:
-            gc.unfreeze()
+    @on(ExecutionsSynced)
+    def _on_synced(self, message: ExecutionsSynced) -> None:
+        if message.generation != self.rows_loop.generation:
+            return
+        result = message.result
+        self._last_cycle_calls = result.calls
+        self.table.add(result.updated)
+        if result.inferred:
+            rows = self.table.rows
+            self.table.add(
+                replace(rows[key].summary, status=status)
+                for key, status in result.inferred.items()
+                if key in rows
+            )
+        if result.process is not None:
+            self._process = result.process
+            self._counted_at = self.monotonic()
+        self._show_error(None)
+        self._update_progress()
+
+    @on(ExecutionsCounted)
+    def _on_counted(self, message: ExecutionsCounted) -> None:
+        if message.job.job_id != self.job_id:
+            return
+        self._process = message.job.process
+        self._counted_at = self.monotonic()
+        self._update_progress()
 
     @on(ExecutionsFailed)
     def _on_failed(self, message: ExecutionsFailed) -> None:
-        if message.generation != self._generation:
+        if message.generation != self.rows_loop.generation:
             return
-        self.loading_done = True
+        first = self.error is None
         self.error = message.error
         self._show_error(message.error)
-        self.notify(clean(message.error), title="Executions", severity="error", markup=False)
+        if first:
+            self.notify(clean(message.error), title="Executions", severity="error", markup=False)
         self._update_progress()
 
     def _show_error(self, error: str | None) -> None:
@@ -148,17 +193,42 @@ class ExecutionsScreen(Screen[None]):
                 text.append("  (the rows loaded so far are kept)", style="dim")
             widget.update(text)
 
+    def on_tick(self) -> None:
+        self._update_progress()
+
     def _update_progress(self) -> None:
+        if not self.is_mounted:
+            return
         table = self.table
-        text = Text(end="")
-        state = "loaded" if self.loading_done else "loading…"
-        text.append(f"{state} {self._loaded:,}", style="bold" if self.loading_done else "")
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
+        process = self._process
+        if self.loading_done:
+            text.append(f"{len(table.rows):,} executions in the list", style="bold")
+        else:
+            text.append(f"loading… {self._loaded:,}")
+            if process is not None and self.status is None:
+                text.append(f" of {process.total:,}")
         if self.status:
-            text.append(f" · status={self.status} (server)", style="bold")
-        for status, count in sorted(table.counts.items(), key=lambda item: -item[1]):
-            if count:
-                text.append(" · ")
-                text.append(f"{status or '?'} {count:,}", style=STATUS_STYLES.get(status, ""))
+            text.append(" · status=")
+            text.append_text(safe(self.status))
+            text.append(" (server)", style="dim")
+        if process is not None and self._counted_at is not None:
+            age = format_age(max(0.0, self.monotonic() - self._counted_at))
+            text.append(f" · service counts, {age}:", style="dim")
+            for status in EXECUTION_STATUSES:
+                count = process.count(COUNTER_OF[status])
+                if count:
+                    text.append(" ")
+                    text.append_text(status_text(status))
+                    text.append(f" {count:,}")
+        else:
+            for status, count in sorted(table.counts.items(), key=lambda item: -item[1]):
+                if count:
+                    text.append(" · ")
+                    text.append_text(status_text(status or "?"))
+                    text.append(f" {count:,}")
+        if self._last_cycle_calls is not None:
+            text.append(f" · last refresh {self._last_cycle_calls} calls", style="dim")
         self.query_one("#x-progress", Static).update(text)
         title = Text(f"Executions {table.row_count:,}", end="")
         if table.text_filter:
@@ -183,35 +253,26 @@ class ExecutionsScreen(Screen[None]):
         )
 
     def action_back(self) -> None:
-        box = self.query_one("#x-filter", Input)
-        if box.display or self.table.text_filter:
-            box.value = ""
-            box.display = False
-            self.table.set_filter("")
+        if self.query_one(FilterBox).clear_filter():
             self.table.focus()
-            self._update_progress()
             return
         self.app.pop_screen()
 
     def action_filter(self) -> None:
-        box = self.query_one("#x-filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
-    @on(Input.Changed, "#x-filter")
-    def _on_filter_changed(self, event: Input.Changed) -> None:
+    @on(FilterBox.FilterChanged)
+    def _on_filter_changed(self, event: FilterBox.FilterChanged) -> None:
         self.table.set_filter(event.value)
         self._update_progress()
 
-    @on(Input.Submitted, "#x-filter")
-    def _on_filter_submitted(self, event: Input.Submitted) -> None:
-        if not event.value:
-            event.input.display = False
+    @on(FilterBox.FilterDone)
+    def _on_filter_done(self) -> None:
         self.table.focus()
 
     def _step_status(self, step: int) -> None:
         self.status = FILTERS[(FILTERS.index(self.status) + step) % len(FILTERS)]
-        self.load()  # a server-side filter restarts the loading
+        self.reload()  # a server-side filter restarts the loading
         self.notify(f"Status filter: {self.status or 'any status'}.", markup=False)
 
     def action_status_filter(self) -> None:
@@ -232,6 +293,8 @@ class ExecutionsScreen(Screen[None]):
         self.table.set_sort(self.table.sort_column, not self.table.sort_reverse)
         self._update_progress()
 
-    def action_reload(self) -> None:
+    def action_refresh(self) -> None:
         # Rows are keyed: a reload updates them in place and the cursor stays on its row.
-        self.load(clear=False)
+        if self.error is not None and not self.loading_done:
+            self.reload(clear=False)
+        super().action_refresh()

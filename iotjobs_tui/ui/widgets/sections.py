@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from rich.table import Table
 from rich.text import Text
 
-from iotjobs_tui.aws.cron import CronError, duration_in_words, parse_cron, window_state
+from iotjobs_tui.aws.cron import CronError, parse_cron, window_state
 from iotjobs_tui.aws.models import COUNTERS, Job, JobProcessDetails
 from iotjobs_tui.ui.format import (
     COUNTER_STYLES,
+    minutes_in_words,
     number,
+    relative,
     span_in_words,
     status_text,
     target_selection_text,
@@ -258,7 +260,7 @@ def rollout_text(job: Job) -> Lines | None:
             lines.add("abort" if i == 0 else "", line)
     if job.timeout is not None and job.timeout.in_progress_minutes is not None:
         minutes = job.timeout.in_progress_minutes
-        lines.add("timeout", f"{duration_in_words(minutes)} in progress")
+        lines.add("timeout", f"{minutes_in_words(minutes)} in progress")
     if job.retry:
         for i, retry in enumerate(job.retry):
             retries = f"{retry.failure_type or '?'}: {number(retry.number_of_retries)} retries"
@@ -275,18 +277,13 @@ def rollout_text(job: Job) -> Lines | None:
 def _window_line(expression: str | None, minutes: int | None) -> Text:
     text = safe(expression or "?")
     if minutes is not None:
-        text.append(f" for {duration_in_words(minutes)}")
+        text.append(f" for {minutes_in_words(minutes)}")
     if expression:
         try:
             parse_cron(expression)
         except CronError as exc:
             text.append(f"  (not understood: {exc})", style="dim")
     return text
-
-
-def _relative(moment: datetime, now: datetime) -> str:
-    seconds = (moment - now).total_seconds()
-    return f"in {span_in_words(seconds)}" if seconds >= 0 else f"{span_in_words(-seconds)} ago"
 
 
 def schedule_text(job: Job, now: datetime) -> Lines | None:
@@ -304,7 +301,7 @@ def schedule_text(job: Job, now: datetime) -> Lines | None:
                 continue
             value = safe(raw)
             if parsed is not None:
-                value.append(f"  ({_relative(parsed, now)})", style="dim")
+                value.append(f"  ({relative(parsed, now)})", style="dim")
             lines.add(label, value)
         lines.add("end behavior", scheduling.end_behavior)
         windows = scheduling.maintenance_windows
@@ -323,11 +320,11 @@ def schedule_text(job: Job, now: datetime) -> Lines | None:
             if state.open_now and state.closes_at is not None:
                 value = Text("open now", style="bold green")
                 value.append(f", closes {when_seconds(state.closes_at)} ")
-                value.append(f"({_relative(state.closes_at, now)})", style="dim")
+                value.append(f"({relative(state.closes_at, now)})", style="dim")
             elif state.opens_at is not None:
                 value = Text("closed", style="yellow")
                 value.append(f", next opens {when_seconds(state.opens_at)} ")
-                value.append(f"({_relative(state.opens_at, now)})", style="dim")
+                value.append(f"({relative(state.opens_at, now)})", style="dim")
             else:
                 value = Text("closed, no future opening", style="yellow")
             lines.add("window", value)
@@ -335,7 +332,7 @@ def schedule_text(job: Job, now: datetime) -> Lines | None:
         for i, rollout in enumerate(rollouts[:7]):
             value = safe(rollout.start_time or "?")
             if rollout.start is not None:
-                value.append(f"  ({_relative(rollout.start, now)})", style="dim")
+                value.append(f"  ({relative(rollout.start, now)})", style="dim")
             lines.add("next rollouts" if i == 0 else "", value)
     return lines
 

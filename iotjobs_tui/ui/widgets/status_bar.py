@@ -1,48 +1,50 @@
-"""One line at the bottom: connection, refresh state, freshness, throttling."""
+"""One line at the bottom of every screen: connection first, then each live pane's freshness.
+
+The connection comes first so that a narrow terminal keeps it (the rest is cut at the right):
+`DEMO`, `connecting…`, `live` (only after a successful call), `NOT CONNECTED`, then where it
+points and the account. Each pane says its interval and how old its data is, and `STALE`
+once it is older than it should be or a fetch failed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from iotjobs_tui.ui.refresh import format_age, format_interval
+from iotjobs_tui.ui.connection import ConnectionState
+from iotjobs_tui.ui.format import format_age, format_interval
+from iotjobs_tui.ui.refresh import PaneState
 from iotjobs_tui.ui.text import safe
 
 
 @dataclass
-class PaneState:
-    interval: float
-    age: float | None
-    stale: bool
-    backing_off: bool
-    next_in: float | None = None
-
-
-@dataclass
 class StatusInfo:
-    connection: str
+    connection: ConnectionState
     demo: bool
-    paused: bool
-    detail: PaneState
-    jobs: PaneState
+    panes: list[PaneState] = field(default_factory=list)
     throttled: int = 0
     calls_per_minute: int | None = None
-    not_connected: bool = False
 
 
-def _pane(name: str, pane: PaneState, paused: bool) -> Text:
-    text = Text(f"{name} every {format_interval(pane.interval)}, ", end="")
-    if pane.age is None:
-        text.append("loading", style="dim")
+def _pane(pane: PaneState) -> Text:
+    text = Text(f"{pane.name} ", end="")
+    if pane.final:
+        text.append("final", style="dim")
     else:
+        text.append(f"every {format_interval(pane.interval)}, ")
+    if pane.age is None:
+        text.append("loading" if pane.stopped is None else "no data", style="dim")
+    elif not pane.final:
         # Fixed width, so a ticking age never changes the bar's layout (a layout repaints
         # every scrollbar on screen: kilobytes over SSH).
-        text.append(f"updated {format_age(pane.age):>7}", style="yellow" if pane.stale else "")
-    if pane.backing_off and not paused:
+        text.append(f"updated {format_age(pane.age):>10}", style="yellow" if pane.stale else "")
+    if pane.stopped is not None:
+        text.append(" STOPPED (r retries)", style="bold red")
+    elif pane.backing_off and not pane.paused:
         retry = f", retry in {int(pane.next_in)}s" if pane.next_in is not None else ""
         text.append(f" STALE{retry}", style="bold red")
     elif pane.stale:
@@ -50,35 +52,41 @@ def _pane(name: str, pane: PaneState, paused: bool) -> Text:
     return text
 
 
-def status_parts(info: StatusInfo) -> list[Text]:
-    """The bar as separate segments, so a ticking age repaints only its own few cells."""
-    sep = Text(" │ ", style="dim", end="")
-    parts: list[Text] = []
+def _badge(info: StatusInfo, paused: bool) -> Text:
+    text = Text(end="")
     if info.demo:
-        parts.append(Text(" DEMO ", style="bold reverse magenta", end="") + Text(" "))
-    if info.not_connected:
-        parts.append(Text("NOT CONNECTED", style="bold red"))
+        text.append(" DEMO ", style="bold reverse magenta")
+        text.append(" ")
+    phase = info.connection.phase
+    if phase == "failed":
+        text.append("NOT CONNECTED", style="bold red")
+    elif phase == "connecting":
+        text.append("connecting…", style="bold yellow")
+    elif paused:
+        text.append("PAUSED", style="bold yellow")
     else:
-        parts.append(
-            Text(
-                "PAUSED" if info.paused else "live",
-                style="bold yellow" if info.paused else "green",
-            )
-        )
-    parts.append(sep + _pane("job", info.detail, info.paused))
-    parts.append(sep + _pane("list", info.jobs, info.paused))
-    throttled = Text(end="")
+        text.append("live", style="green")
+    label = info.connection.describe()
+    if label:
+        text.append(" ")
+        text.append_text(safe(label, "dim"))
+    return text
+
+
+SEP = Text(" │ ", style="dim", end="")
+
+
+def status_parts(info: StatusInfo, slots: int) -> list[Text]:
+    """The bar as `slots` segments, so a ticking age repaints only its own few cells."""
+    paused = bool(info.panes) and all(pane.paused for pane in info.panes)
+    parts = [_badge(info, paused)]
+    parts.extend(SEP + _pane(pane) for pane in info.panes)
     if info.throttled:
-        throttled = sep + Text(f"throttled {info.throttled}", style="bold yellow")
-    parts.append(throttled)
-    calls = Text(end="")
+        parts.append(SEP + Text(f"throttled {info.throttled}", style="bold yellow"))
     if info.calls_per_minute is not None:
-        calls = sep + Text(f"{info.calls_per_minute} calls/min", style="dim")
-    parts.append(calls)
-    parts.append(sep + safe(info.connection))
-    if not info.demo:
-        parts.insert(0, Text(end=""))
-    return parts
+        parts.append(SEP + Text(f"{info.calls_per_minute} calls/min", style="dim"))
+    parts.extend(Text(end="") for _ in range(slots - len(parts)))
+    return parts[:slots]
 
 
 class _Part(Static):
@@ -100,7 +108,7 @@ class StatusBar(Horizontal):
             yield _Part("")
 
     def show(self, info: StatusInfo) -> None:
-        parts = status_parts(info)
+        parts = status_parts(info, self.SEGMENTS)
         for index, (widget, value) in enumerate(zip(self.query(_Part), parts, strict=True)):
             previous = self._values[index]
             if value != previous:
