@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 # otherwise compile the package from source, about 60 ms.
 demo: $(STAMP)
 	@$(BIN)/python -m compileall -q iotjobs_tui
-	$(BIN)/iotjobs-tui --demo
+	exec $(BIN)/iotjobs-tui --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check iotjobs_tui tests bench

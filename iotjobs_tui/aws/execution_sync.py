@@ -34,20 +34,18 @@ from collections.abc import Callable, Iterable, Mapping
 from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws.api import JobsApi
 from iotjobs_tui.aws.execution_models import EXECUTIONS_PAGE, SyncResult
-from iotjobs_tui.aws.models import COUNTER_OF, JobExecutionSummary, JobProcessDetails
+from iotjobs_tui.aws.models import (
+    COUNTER_OF,
+    JobExecutionSummary,
+    JobProcessDetails,
+    summary_key,
+)
 
 SWEPT = ("QUEUED", "IN_PROGRESS")
 SMALL_TERMINAL = ("FAILED", "REJECTED", "TIMED_OUT", "REMOVED", "CANCELED")
 MAX_SWEEP_PAGES = 20  # 5,000 rows per status and cycle; a larger set is swept over cycles
 MAX_TERMINAL_PAGES = 8
 MAX_DESCRIBES = 5
-
-
-def summary_key(summary: JobExecutionSummary) -> str:
-    """The row key the list uses: thing name and execution number."""
-    number = summary.execution_number
-    thing = summary.thing_name or summary.thing_arn or "?"
-    return f"{thing}#{'' if number is None else number}"
 
 
 def server_count(process: JobProcessDetails, status: str) -> int | None:

@@ -476,6 +476,13 @@ class JobExecutionSummary:
         return self.thing_arn.rsplit("/", 1)[-1]
 
 
+def summary_key(summary: JobExecutionSummary) -> str:
+    """The executions list's row key: thing name and execution number."""
+    number = summary.execution_number
+    thing = summary.thing_name or summary.thing_arn or "?"
+    return f"{thing}#{'' if number is None else number}"
+
+
 def execution_summary_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     """The `jobExecutionSummary` members both execution lists share (ForJob and ForThing),
     as keyword arguments for their row types."""

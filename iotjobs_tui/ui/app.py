@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import sys
 from collections.abc import Iterable
 
 from textual import on
@@ -38,12 +43,31 @@ class IotJobsApp(App[int]):
         self.main_screen = MainScreen(data, self.options)
 
     def on_mount(self) -> None:
+        self._watch_terminal()
         self.push_screen(self.main_screen)
         options = self.options
         if options.job_id and options.thing_name:
             # --job J --thing T [--execution-number N]: straight to the execution; Esc goes
             # back to the main screen with the job selected.
             self.open_execution(options.job_id, options.thing_name, options.execution_number)
+
+    def _watch_terminal(self) -> None:
+        """End when the terminal goes away (an SSH drop, a killed tmux pane): SIGHUP, or the
+        tty answering EIO. Left alone, the app ran on headless at 55 % CPU."""
+        with contextlib.suppress(ValueError, NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        stdin = sys.__stdin__
+        if stdin is None or not stdin.isatty():
+            return  # headless (tests, pipes): nothing to watch
+        fd = stdin.fileno()
+
+        def check() -> None:
+            try:
+                os.tcgetpgrp(fd)
+            except OSError:
+                self.exit(129)
+
+        self.set_interval(1.0, check)
 
     def open_execution(self, job_id: str, thing_name: str, number: int | None) -> None:
         from iotjobs_tui.ui.screens.execution import ExecutionScreen

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from iotjobs_tui.aws.execution_models import EXECUTION_STATUSES, FAILURE_STATUSES
-from iotjobs_tui.aws.models import COUNTER_OF, JobProcessDetails
+from iotjobs_tui.aws.models import COUNTER_OF, JobProcessDetails, summary_key
 from iotjobs_tui.common import gc_pause
 from iotjobs_tui.ui.format import format_age, status_text
 from iotjobs_tui.ui.messages import (
@@ -150,9 +150,16 @@ class ExecutionsScreen(LiveScreen):
             return
         result = message.result
         self._last_cycle_calls = result.calls
-        self.table.add(result.updated)
+        rows = self.table.rows
+        # DescribeJobExecution (the fallback for rows on screen) has no retryAttempt: keep
+        # the one the list had rather than show "—".
+        self.table.add(
+            replace(summary, retry_attempt=rows[key].summary.retry_attempt)
+            if summary.retry_attempt is None and (key := summary_key(summary)) in rows
+            else summary
+            for summary in result.updated
+        )
         if result.inferred:
-            rows = self.table.rows
             self.table.add(
                 replace(rows[key].summary, status=status)
                 for key, status in result.inferred.items()

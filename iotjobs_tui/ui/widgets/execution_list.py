@@ -21,7 +21,8 @@ from iotjobs_tui.aws.models import JobExecutionSummary
 from iotjobs_tui.ui.format import STATUS_STYLES, when
 from iotjobs_tui.ui.stuck import stuck_reason
 from iotjobs_tui.ui.widgets.table import LOAD_ORDER, Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import Segments, is_plain, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import is_plain, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _NO_TIME = float("-inf")
 _STATUS = {status: Style.parse(style) for status, style in STATUS_STYLES.items()}

@@ -17,7 +17,8 @@ from textual.binding import Binding, BindingType
 from iotjobs_tui.aws.execution_models import ThingExecution
 from iotjobs_tui.ui.format import STATUS_STYLES, when
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import Segments, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _STATUS = {status: Style.parse(style) for status, style in STATUS_STYLES.items()}
 _NO_TIME = float("-inf")

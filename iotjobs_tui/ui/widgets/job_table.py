@@ -17,7 +17,8 @@ from textual.binding import Binding, BindingType
 from iotjobs_tui.aws.models import JobSummary
 from iotjobs_tui.ui.format import STATUS_STYLES, compact, target_selection_text, when
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import DIM, Segments, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import DIM, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _NO_TIME = float("-inf")
 _STATUS = {status: Style.parse(style) for status, style in STATUS_STYLES.items()}
