@@ -37,7 +37,6 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         demo=True,
         clock=emulator.clock.now,
         monotonic=lambda: 0.0,  # "updated 0s ago" in every picture
-        progress_every=0.05,  # fill the list's progress column quickly
     )
     async with app.run_test(size=size) as pilot:
         screen = app.screen
@@ -48,7 +47,6 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         emulator.clock.advance(60)
         await pilot.press("r")
         await _wait(pilot, lambda: "finished" in detail.query_one("#d-rate").plain)
-        await _wait(pilot, lambda: screen._progress_candidate() is None)
         await pilot.pause(0.3)
         name = f"main-{size[0]}x{size[1]}.svg"
         app.save_screenshot(filename=name, path=str(out))
