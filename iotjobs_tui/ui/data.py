@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
+from textual.message import Message
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws import executions as ex
@@ -56,6 +58,8 @@ from iotjobs_tui.ui.messages import (
 )
 from iotjobs_tui.ui.protocols import ExecutionsView
 from iotjobs_tui.ui.refresh import Failure
+
+R = TypeVar("R")
 
 # About a screenful: the first rows appear sooner than with a full page of 250.
 FIRST_PAGE_SIZE = 50
@@ -206,42 +210,52 @@ class DataService:
             return failure
         return None
 
-    async def describe_job(self, target: MessagePump, job_id: str) -> Failure | None:
+    async def _run(
+        self,
+        target: MessagePump,
+        call: Callable[[JobsApi], Awaitable[R]],
+        ok: Callable[[R], Message],
+        fail: Callable[[Failure], Message | None] = lambda failure: None,
+        arn: Callable[[R], str | None] = lambda result: None,
+    ) -> Failure | None:
+        """One call, one policy: `ok(result)` or `fail(failure)` is posted to `target`, and
+        the outcome is returned to the pane's loop."""
         try:
-            api = await self._get_api(target)
-            job = await api.describe_job(job_id)
+            result = await call(await self._get_api(target))
         except Exception as exc:
             failure = self._failure(target, exc)
-            target.post_message(JobDescribeFailed(job_id, failure.error, failure.permanent))
+            message = fail(failure)
+            if message is not None:
+                target.post_message(message)
             return failure
-        self._succeeded(target, job.job_arn)
-        target.post_message(JobDescribed(job))
+        self._succeeded(target, arn(result))
+        target.post_message(ok(result))
         return None
+
+    async def describe_job(self, target: MessagePump, job_id: str) -> Failure | None:
+        return await self._run(
+            target,
+            lambda api: api.describe_job(job_id),
+            JobDescribed,
+            lambda f: JobDescribeFailed(job_id, f.error, f.permanent),
+            lambda job: job.job_arn,
+        )
 
     async def job_progress(self, target: MessagePump, job_id: str) -> Failure | None:
         """A list row's progress (DescribeJob); the row says its own age."""
-        try:
-            api = await self._get_api(target)
-            job = await api.describe_job(job_id)
-        except Exception as exc:
-            return self._failure(target, exc)
-        self._succeeded(target, job.job_arn)
-        target.post_message(JobProgress(job))
-        return None
+        return await self._run(
+            target, lambda api: api.describe_job(job_id), JobProgress, arn=lambda j: j.job_arn
+        )
 
     async def job_document(
         self, target: MessagePump, job_id: str, before_substitution: bool
     ) -> Failure | None:
-        try:
-            api = await self._get_api(target)
-            document = await api.get_job_document(job_id, before_substitution)
-        except Exception as exc:
-            failure = self._failure(target, exc)
-            target.post_message(DocumentFailed(job_id, failure.error))
-            return failure
-        self._succeeded(target)
-        target.post_message(DocumentLoaded(job_id, before_substitution, document))
-        return None
+        return await self._run(
+            target,
+            lambda api: api.get_job_document(job_id, before_substitution),
+            lambda document: DocumentLoaded(job_id, before_substitution, document),
+            lambda f: DocumentFailed(job_id, f.error),
+        )
 
     # --- executions (read-only) -------------------------------------------------------------
 
@@ -279,9 +293,9 @@ class DataService:
         pause: float = DEFAULT_PAGE_PAUSE,
     ) -> Failure | None:
         """One refresh cycle of a loaded list (see `aws.execution_sync`)."""
-        try:
-            api = await self._get_api(target)
-            result = await sync_executions(
+        return await self._run(
+            target,
+            lambda api: sync_executions(
                 api,
                 job_id,
                 view.unfinished(),
@@ -290,67 +304,49 @@ class DataService:
                 view.visible_keys(),
                 status,
                 pause,
-            )
-        except Exception as exc:
-            failure = self._failure(target, exc)
-            target.post_message(ExecutionsFailed(generation, job_id, failure.error))
-            return failure
-        self._succeeded(target)
-        target.post_message(ExecutionsSynced(generation, job_id, result))
-        return None
+            ),
+            lambda result: ExecutionsSynced(generation, job_id, result),
+            lambda f: ExecutionsFailed(generation, job_id, f.error),
+        )
 
     async def count_executions(self, target: MessagePump, job_id: str) -> Failure | None:
         """DescribeJob's per-status counts for the executions screen."""
-        try:
-            api = await self._get_api(target)
-            job = await api.describe_job(job_id)
-        except Exception as exc:
-            return self._failure(target, exc)
-        self._succeeded(target, job.job_arn)
-        target.post_message(ExecutionsCounted(job, time.monotonic()))
-        return None
+        return await self._run(
+            target,
+            lambda api: api.describe_job(job_id),
+            lambda job: ExecutionsCounted(job, time.monotonic()),
+            arn=lambda job: job.job_arn,
+        )
 
     async def describe_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
     ) -> Failure | None:
-        try:
-            api = await self._get_api(target)
-            execution = await ex.describe_job_execution(api, job_id, thing_name, number)
-        except Exception as exc:
-            failure = self._failure(target, exc)
-            target.post_message(ExecutionDescribeFailed(job_id, thing_name, number, failure.error))
-            return failure
-        self._succeeded(target)
-        target.post_message(ExecutionDescribed(execution, thing_name, time.monotonic()))
-        return None
+        return await self._run(
+            target,
+            lambda api: ex.describe_job_execution(api, job_id, thing_name, number),
+            lambda execution: ExecutionDescribed(execution, thing_name, time.monotonic()),
+            lambda f: ExecutionDescribeFailed(job_id, thing_name, number, f.error),
+        )
 
     async def thing_executions(
         self, target: MessagePump, thing_name: str, job_id: str | None
     ) -> Failure | None:
-        try:
-            api = await self._get_api(target)
-            rows = await ex.list_thing_executions(api, thing_name, job_id)
-        except Exception as exc:
-            failure = self._failure(target, exc)
-            target.post_message(ThingExecutionsFailed(thing_name, job_id, failure.error))
-            return failure
-        self._succeeded(target)
-        target.post_message(ThingExecutions(thing_name, job_id, rows))
-        return None
+        return await self._run(
+            target,
+            lambda api: ex.list_thing_executions(api, thing_name, job_id),
+            lambda rows: ThingExecutions(thing_name, job_id, rows),
+            lambda f: ThingExecutionsFailed(thing_name, job_id, f.error),
+        )
 
     async def locate_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
     ) -> Failure | None:
-        try:
-            api = await self._get_api(target)
-            located = await ex.locate_execution(api, job_id, thing_name, number)
-        except Exception as exc:
-            failure = self._failure(target, exc)
-            target.post_message(LocateFailed(failure.error))
-            return failure
-        self._succeeded(target)
-        target.post_message(ExecutionLocated(located))
-        return None
+        return await self._run(
+            target,
+            lambda api: ex.locate_execution(api, job_id, thing_name, number),
+            ExecutionLocated,
+            lambda f: LocateFailed(f.error),
+        )
 
     async def close(self) -> None:
         if self._prefetch is not None:

@@ -18,10 +18,16 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 
 from iotjobs_tui.aws.models import JobExecutionSummary
-from iotjobs_tui.ui.format import STATUS_STYLES, when
+from iotjobs_tui.ui.format import STATUS_STYLES
 from iotjobs_tui.ui.stuck import stuck_reason
 from iotjobs_tui.ui.widgets.table import LOAD_ORDER, Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import is_plain, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import (
+    is_plain,
+    plain_cell,
+    text_cell,
+    text_width,
+    time_column,
+)
 from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _NO_TIME = float("-inf")
@@ -149,32 +155,29 @@ COLUMNS: tuple[Column[Row], ...] = (
         sort_unique=True,
         right=True,
     ),
-    Column(
+    time_column(
         "queued",
         "Queued",
-        lambda row, now: plain_cell(when(row.summary.queued_at, now)),
-        width=12,
-        sort_key=attrgetter("queued", "key"),
+        lambda row: row.summary.queued_at,
+        attrgetter("queued", "key"),
         sort_unique=True,
         drop_order=2,
         yields=True,
     ),
-    Column(
+    time_column(
         "started",
         "Started",
-        lambda row, now: plain_cell(when(row.summary.started_at, now)),
-        width=12,
-        sort_key=attrgetter("started", "key"),
+        lambda row: row.summary.started_at,
+        attrgetter("started", "key"),
         sort_unique=True,
         drop_order=1,
         yields=True,
     ),
-    Column(
+    time_column(
         "updated",
         "Updated",
-        lambda row, now: plain_cell(when(row.summary.last_updated_at, now)),
-        width=12,
-        sort_key=attrgetter("updated", "key"),
+        lambda row: row.summary.last_updated_at,
+        attrgetter("updated", "key"),
         sort_unique=True,
     ),
 )

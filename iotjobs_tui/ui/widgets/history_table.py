@@ -15,9 +15,9 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 
 from iotjobs_tui.aws.execution_models import ThingExecution
-from iotjobs_tui.ui.format import STATUS_STYLES, when
+from iotjobs_tui.ui.format import STATUS_STYLES
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import plain_cell, text_cell, text_width, time_column
 from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _STATUS = {status: Style.parse(style) for status, style in STATUS_STYLES.items()}
@@ -76,12 +76,11 @@ HISTORY_COLUMNS: tuple[Column[ExecutionRow], ...] = (
         right=True,
         drop_order=1,
     ),
-    Column(
+    time_column(
         "updated",
         "Updated",
-        lambda row, now: plain_cell(when(row.execution.last_updated_at, now)),
-        width=12,
-        sort_key=lambda row: row.updated,
+        lambda row: row.execution.last_updated_at,
+        lambda row: row.updated,
         drop_order=2,
     ),
 )

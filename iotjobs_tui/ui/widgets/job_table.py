@@ -15,9 +15,9 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 
 from iotjobs_tui.aws.models import JobSummary
-from iotjobs_tui.ui.format import STATUS_STYLES, compact, target_selection_text, when
+from iotjobs_tui.ui.format import STATUS_STYLES, compact, target_selection_text
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
-from iotjobs_tui.ui.widgets.table_cells import DIM, plain_cell, text_cell, text_width
+from iotjobs_tui.ui.widgets.table_cells import DIM, plain_cell, text_cell, text_width, time_column
 from iotjobs_tui.ui.widgets.table_rows import Segments
 
 _NO_TIME = float("-inf")
@@ -120,28 +120,21 @@ COLUMNS: tuple[Column[JobRow], ...] = (
         drop_order=4,
         right=True,
     ),
-    Column(
-        "created",
-        "Created",
-        lambda row, now: plain_cell(when(row.job.created_at, now)),
-        width=12,
-        sort_key=lambda row: row.created,
-        drop_order=3,
+    time_column(
+        "created", "Created", lambda row: row.job.created_at, lambda row: row.created, drop_order=3
     ),
-    Column(
+    time_column(
         "updated",
         "Updated",
-        lambda row, now: plain_cell(when(row.job.last_updated_at, now)),
-        width=12,
-        sort_key=lambda row: row.updated,
+        lambda row: row.job.last_updated_at,
+        lambda row: row.updated,
         drop_order=5,
     ),
-    Column(
+    time_column(
         "completed",
         "Completed",
-        lambda row, now: plain_cell(when(row.job.completed_at, now)),
-        width=12,
-        sort_key=lambda row: row.completed,
+        lambda row: row.job.completed_at,
+        lambda row: row.completed,
         drop_order=7,
         yields=True,
     ),

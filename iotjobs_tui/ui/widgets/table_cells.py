@@ -8,7 +8,7 @@ character scan: `str.isascii()` and `str.isprintable()` run in C.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from iotjobs_tui.ui.format import when
 from iotjobs_tui.ui.text import clean, needs_escape, safe
 from iotjobs_tui.ui.widgets.table_rows import ARROW_CELLS, Column, Segments, TableRow
 
@@ -47,6 +48,24 @@ def text_cell(text: str | None, style: Style | None = None, empty: str = "—") 
 def plain_cell(text: str, style: Style | None = None) -> Segments:
     """Text the app made itself (times, numbers, glyphs): no escape scan."""
     return [Segment(text, style)]
+
+
+def time_column(
+    key: str,
+    label: str,
+    moment: Callable[[Any], datetime | None],
+    sort_key: Callable[[Any], Any],
+    **options: Any,
+) -> Column[Any]:
+    """A 12-cell time column ('Dec 31 23:59', as `ls -l`): every list's times look alike."""
+    return Column(
+        key,
+        label,
+        lambda row, now: plain_cell(when(moment(row), now)),
+        width=12,
+        sort_key=sort_key,
+        **options,
+    )
 
 
 def text_width(text: str | None) -> int:
