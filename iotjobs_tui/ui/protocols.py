@@ -115,7 +115,7 @@ class ViewOptions:
     filters: JobFilters = field(default_factory=JobFilters)
     start_paused: bool = False
     # Seconds between background DescribeJob calls that fill the list's progress column.
-    progress_every: float = 6.0
+    progress_every: float = 1.0
     # Wall clock for "what time is it" (maintenance windows, rates): the emulator's in demo.
     clock: Callable[[], float] | None = None
     # Monotonic clock for "updated Ns ago" and staleness; frozen in snapshot tests.

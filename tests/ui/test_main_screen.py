@@ -241,7 +241,8 @@ async def test_progress_column_filled_for_rows_on_screen(
         jobs = table(app)
         index = [row.key for row in jobs.visible_rows].index(ids[1])
         line = "".join(segment.text for segment in jobs.render_line(1 + index))
-        assert f" 0/{jobs.progress[ids[1]][1]} " in line
+        # Of executions ("ex") until the job's targets are counted.
+        assert f" 0/{jobs.progress[ids[1]][1]} ex" in line
         # Each row is described once (the detail pane's job by the detail loop), then no more
         # until active rows age out.
         calls = sim_server.stats.count("iot", "DescribeJob")

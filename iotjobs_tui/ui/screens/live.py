@@ -26,9 +26,12 @@ from iotjobs_tui.ui.widgets.status_bar import StatusBar, StatusInfo
 
 
 class LiveScreen(Screen[None]):
+    # The keys that matter come first: an 80-column footer keeps what fits, from the left.
     BINDINGS = [
-        Binding("p", "pause", "Pause"),
         Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("p", "pause", "Pause"),
         Binding("plus,equals_sign", "slower", "Refresh less often", show=False),
         Binding("minus", "faster", "Refresh more often", show=False),
     ]

@@ -7,6 +7,7 @@ DescribeJob per tick for a visible row that has none or whose value has aged.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from rich.text import Text
@@ -32,6 +33,7 @@ from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
 from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.text import clean, safe
+from iotjobs_tui.ui.widgets import job_table
 from iotjobs_tui.ui.widgets.filter_box import FilterBox
 from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.job_table import COLUMNS, JobTable
@@ -40,9 +42,11 @@ from iotjobs_tui.ui.widgets.status_bar import StatusBar
 _CACHE_SAVE_EVERY = 300.0  # seconds: the cache is for the next launch, not a live copy
 HIGHLIGHT_DEBOUNCE = 0.2  # seconds: holding j/k must not send a DescribeJob per row
 # ListJobs carries no counters, so the list's progress column is filled by DescribeJob for
-# the rows on screen, one call every `ViewOptions.progress_every` seconds (6 s: at most 10
-# calls a minute): finished jobs once, active ones again after PROGRESS_MAX_AGE seconds.
+# the rows on screen (`_fill_progress`): finished jobs once, active ones again after
+# PROGRESS_MAX_AGE seconds.
 PROGRESS_MAX_AGE = 60.0
+FILL_BURST = 3  # rows described per second while some still show `…`
+FILL_SPACING = 0.3  # seconds between those calls
 FINISHED = frozenset({"COMPLETED", "CANCELED"})
 GC_RELEASE_AT_THE_LATEST = 10.0  # seconds after mount, if no job rows arrived by then
 
@@ -68,6 +72,7 @@ class MainScreen(LiveScreen):
         self._pending_select: str | None = options.job_id
         self._job_count_loaded = False
         self._progress_at: dict[str, float] = {}
+        self._gone: set[str] = set()  # marked deleted at the last refresh, dropped at the next
         # API pacing (the progress filler) runs on real time, never on the injectable
         # `monotonic`, which only drives what is displayed ("updated Ns ago", staleness).
         self._selected_at = float("-inf")
@@ -101,6 +106,7 @@ class MainScreen(LiveScreen):
         self.list_loop = self.add_loop(
             "list", options.list_interval, self._fetch_list, self.query_one("#list-pane")
         )
+        job_table.STALE_AFTER[0] = options.list_interval
         self.progress_loop = self.add_loop(
             "progress", options.progress_every, self._fill_progress, shown=False
         )
@@ -174,9 +180,7 @@ class MainScreen(LiveScreen):
             return
         gc_pause.release()  # if no rows were painted (an empty list)
         self._job_count_loaded = True
-        dropped = self.table.retain(message.job_ids)
-        for job_id in dropped:
-            self._progress_at.pop(job_id, None)
+        self._mark_gone(message.job_ids)
         self._save_list_cache()
         self._set_list_message(None)
         if self._pending_select and self._pending_select not in message.job_ids:
@@ -202,6 +206,25 @@ class MainScreen(LiveScreen):
         if first and not message.permanent:
             self.notify(clean(message.error), title="Job list", severity="error", markup=False)
         self._update_titles()
+
+    def _mark_gone(self, listed: frozenset[str]) -> None:
+        """Jobs the refresh no longer returned: marked (with a toast) until the next refresh
+        drops them, so a row never vanishes from under the user's eyes."""
+        gone = [job_id for job_id in self.table.jobs if job_id not in listed]
+        new = [job_id for job_id in gone if job_id not in self._gone]
+        label = "deleted" if self.filters == JobFilters() else "filtered"
+        for job_id in new:
+            self.table.mark(job_id, label)
+            what = "was deleted" if label == "deleted" else "no longer matches the server filter"
+            self.notify(f"Job {clean(job_id)} {what}.", title="Job list", markup=False)
+            if job_id == self.detail.job_id:
+                self.detail_loop.stop()
+                self.detail.show_error(job_id, f"This job {what}: ListJobs no longer returns it.")
+        for job_id in self._gone & listed:
+            self.table.mark(job_id, None)  # back (a transient listing gap, or re-created)
+        for job_id in self.table.retain(listed | set(new)):
+            self._progress_at.pop(job_id, None)
+        self._gone = set(new)
 
     def _set_list_message(self, error: str | None, permanent: bool = False) -> None:
         widget = self.query_one("#list-message", Static)
@@ -268,7 +291,9 @@ class MainScreen(LiveScreen):
     def _update_row(self, job: Job) -> None:
         self.table.update_job(job.summary())
         if job.process is not None:
-            self.table.set_progress(job.job_id, job.process.count("succeeded"), job.process.total)
+            self.table.set_progress(
+                job.job_id, job.process.count("succeeded"), job.process.total, at=self.now()
+            )
         self._progress_at[job.job_id] = time.monotonic()
 
     @on(JobTable.Highlighted, "#jobs")
@@ -291,31 +316,40 @@ class MainScreen(LiveScreen):
 
     # --- progress column --------------------------------------------------------------------
 
-    def _progress_candidate(self) -> str | None:
+    def _progress_candidates(self) -> list[str]:
+        """Visible rows with no value yet first (filled at once), else one active row whose
+        value is older than PROGRESS_MAX_AGE."""
         now = time.monotonic()
+        missing: list[str] = []
+        aged: list[str] = []
         for job_id in self.table.visible_keys():
             if job_id == self.detail.job_id:
                 continue  # the detail pane keeps its own job's progress fresh
             seen = self._progress_at.get(job_id)
             job = self.table.jobs.get(job_id)
             if seen is None:
-                return job_id
-            if job is not None and job.status not in FINISHED and now - seen > PROGRESS_MAX_AGE:
-                return job_id
-        return None
+                missing.append(job_id)
+            elif job is not None and job.status not in FINISHED and now - seen > PROGRESS_MAX_AGE:
+                aged.append(job_id)
+        return missing[:FILL_BURST] if missing else aged[:1]
 
     async def _fill_progress(self) -> Failure | None:
-        # Stay out of the way of the detail pane: its DescribeJob (the user is looking) must
-        # not share a second with ours, to keep well under 5 calls/s to one operation.
-        if self.detail_loop.paused or self.detail_loop.busy:
+        """Once a second: up to FILL_BURST rows still showing `…` (a screenful of 40 is filled
+        within about 15 s), else the one active row that aged most. Averaged over a minute
+        that stays under one DescribeJob a second, a tenth of AWS's default quota."""
+        if self.detail_loop.paused:
             return None
-        if time.monotonic() - self._selected_at < 2.0:
-            return None
-        job_id = self._progress_candidate()
-        if job_id is None:
-            return None
-        self._progress_at[job_id] = time.monotonic()
-        return await self.data.job_progress(self, job_id)
+        for n, job_id in enumerate(self._progress_candidates()):
+            # The detail's DescribeJob (the user is looking) goes first.
+            if self.detail_loop.busy or time.monotonic() - self._selected_at < 1.0:
+                return None
+            if n:
+                await asyncio.sleep(FILL_SPACING)
+            self._progress_at[job_id] = time.monotonic()
+            failure = await self.data.job_progress(self, job_id)
+            if failure is not None:
+                return failure
+        return None
 
     @on(JobProgress)
     def _on_job_progress(self, message: JobProgress) -> None:
@@ -325,6 +359,7 @@ class MainScreen(LiveScreen):
 
     def on_tick(self) -> None:
         self.detail.refresh_clock(self.now())
+        self.table.refresh_ages()
         connection = self.connection
         if connection.phase == "failed" and connection.error and self.detail.job is None:
             self.detail.show_setup_error(connection.error)

@@ -7,6 +7,7 @@ only those rows repaint. 10,000 jobs cost a list of small objects and nothing pe
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -46,35 +47,92 @@ def matches(job: JobSummary, needle: str) -> bool:
     return all(word in text for word in words)
 
 
-class JobRow(TableRow):
-    __slots__ = ("completed", "created", "id_lower", "job", "progress", "ratio", "updated")
+@dataclass(frozen=True)
+class Measured:
+    """How a row's progress was measured: against targets or executions, and when."""
 
-    def __init__(self, job: JobSummary, progress: tuple[int, int] | None = None) -> None:
+    of_targets: bool = False  # the denominator is the counted target set, not executions
+    at: datetime | None = None  # the screen's clock at the DescribeJob
+
+
+class JobRow(TableRow):
+    __slots__ = (
+        "age",
+        "completed",
+        "created",
+        "id_lower",
+        "job",
+        "measured",
+        "progress",
+        "ratio",
+        "updated",
+    )
+
+    def __init__(
+        self,
+        job: JobSummary,
+        progress: tuple[int, int] | None = None,
+        measured: Measured | None = None,
+    ) -> None:
         super().__init__(job.job_id, haystack(job))
         self.id_lower = job.job_id.lower()
-        self._set(job, progress)
+        self.age: str | None = None  # the age shown once the value is stale ("2m")
+        self._set(job, progress, measured or Measured())
 
-    def _set(self, job: JobSummary, progress: tuple[int, int] | None) -> None:
+    def _set(self, job: JobSummary, progress: tuple[int, int] | None, measured: Measured) -> None:
         self.job = job
         self.progress = progress
+        self.measured = measured
         self.ratio = _progress_value(progress)
         self.created = _stamp(job.created_at)
         self.updated = _stamp(job.last_updated_at)
         self.completed = _stamp(job.completed_at)
 
     def same(self, other: JobRow) -> bool:
-        return self.job == other.job and self.progress == other.progress
+        return (
+            self.job == other.job
+            and self.progress == other.progress
+            and self.measured == other.measured
+        )
 
     def take(self, other: JobRow) -> None:
-        self._set(other.job, other.progress)
+        if other.measured != self.measured:
+            self.age = None  # a fresh value
+        self._set(other.job, other.progress, other.measured)
         self.haystack = other.haystack
 
 
+# A value older than this is dimmed and shows its age (the main screen sets the list interval).
+STALE_AFTER = [15.0]
+
+
+def age_label(measured: Measured, now: datetime) -> str | None:
+    """None while fresh; else the age, in whole minutes so it repaints at most once a minute
+    ('<1m' until then): a ticking age in seconds would cost bytes on every row, every second."""
+    if measured.at is None:
+        return None
+    seconds = (now - measured.at).total_seconds()
+    if seconds <= STALE_AFTER[0]:
+        return None
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    return f"{int(seconds // 3600)}h"
+
+
 def _progress_cell(row: JobRow, now: datetime) -> Segments:
+    """'977/100k' of the counted targets, '977/1250 ex' of the executions created so far
+    (the targets are not counted yet); dimmed with its age once older than the interval."""
     if row.progress is None:
         return [Segment("…", DIM)]
     succeeded, total = row.progress
-    return plain_cell(f"{compact(succeeded)}/{compact(total)}")
+    text = f"{compact(succeeded)}/{compact(total)}"
+    if not row.measured.of_targets:
+        text += " ex"
+    if row.age is not None:
+        return [Segment(f"{text} {row.age}", DIM)]
+    return plain_cell(text)
 
 
 def _status_cell(row: JobRow, now: datetime) -> Segments:
@@ -115,7 +173,7 @@ COLUMNS: tuple[Column[JobRow], ...] = (
         "progress",
         "Succeeded",
         _progress_cell,
-        width=11,
+        width=16,
         sort_key=lambda row: row.ratio,
         drop_order=4,
         right=True,
@@ -161,6 +219,7 @@ class JobTable(KeyedTable[JobRow]):
         super().__init__(COLUMNS, sort="created", reverse=True, now=now, id=id)
         self.jobs: dict[str, JobSummary] = {}
         self.progress: dict[str, tuple[int, int]] = {}
+        self.measured: dict[str, Measured] = {}
 
     @property
     def selected_job_id(self) -> str | None:
@@ -175,7 +234,7 @@ class JobTable(KeyedTable[JobRow]):
             if self.jobs.get(job.job_id) == job:
                 continue
             self.jobs[job.job_id] = job
-            rows.append(JobRow(job, self.progress.get(job.job_id)))
+            rows.append(self._row(job))
         if rows:
             self.upsert(rows)
 
@@ -185,18 +244,50 @@ class JobTable(KeyedTable[JobRow]):
         for job_id in gone:
             del self.jobs[job_id]
             self.progress.pop(job_id, None)
+            self.measured.pop(job_id, None)
         return self.remove_rows(gone)
 
     def replace_all(self, jobs: Iterable[JobSummary]) -> None:  # type: ignore[override]
         self.jobs = {job.job_id: job for job in jobs}
         self.progress = {k: v for k, v in self.progress.items() if k in self.jobs}
-        super().replace_all(JobRow(job, self.progress.get(key)) for key, job in self.jobs.items())
+        super().replace_all(self._row(job) for job in self.jobs.values())
 
-    def set_progress(self, job_id: str, succeeded: int, total: int) -> None:
+    def _row(self, job: JobSummary) -> JobRow:
+        key = job.job_id
+        return JobRow(job, self.progress.get(key), self.measured.get(key))
+
+    def set_progress(
+        self,
+        job_id: str,
+        succeeded: int,
+        total: int,
+        of_targets: bool = False,
+        at: datetime | None = None,
+    ) -> None:
+        """A fresh DescribeJob for a row: succeeded of `total` targets (or executions)."""
         job = self.jobs.get(job_id)
-        if job is not None and self.progress.get(job_id) != (succeeded, total):
-            self.progress[job_id] = (succeeded, total)
-            self.upsert([JobRow(job, (succeeded, total))])
+        if job is None:
+            return
+        self.progress[job_id] = (succeeded, total)
+        self.measured[job_id] = Measured(of_targets, at)
+        self.upsert([self._row(job)])
+
+    def paint_epoch(self, now: datetime) -> object:
+        return None  # no cell reads the clock: ages change through `refresh_ages`
+
+    def refresh_ages(self) -> None:
+        """Once a second: repaint only the visible rows whose shown age changed."""
+        now = self._now()
+        changed = set()
+        for key in self.visible_keys():
+            row = self.rows[key]
+            label = age_label(row.measured, now)
+            if label != row.age:
+                row.age = label
+                row.version += 1
+                changed.add(row)
+        if changed:
+            self._refresh_rows(changed)
 
     def update_job(self, job: JobSummary) -> None:
         """Fresher data for one job (from DescribeJob); keeps list-only members."""
@@ -216,4 +307,4 @@ class JobTable(KeyedTable[JobRow]):
         )
         if merged != old:
             self.jobs[job.job_id] = merged
-            self.upsert([JobRow(merged, self.progress.get(job.job_id))])
+            self.upsert([self._row(merged)])
