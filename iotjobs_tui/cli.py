@@ -162,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     view.add_argument("--theme", metavar="NAME", help="colour theme")
     view.add_argument(
+        "--local-time",
+        action="store_true",
+        help="show times in this machine's time zone (default: UTC, as AWS does)",
+    )
+    view.add_argument(
         "--no-cache",
         action="store_true",
         help="don't show (or save) the last job list while connecting",
@@ -259,6 +264,18 @@ def _version() -> str:
     return __version__
 
 
+def _not_a_terminal() -> str | None:
+    """'standard output' (or 'standard error', where Textual paints) when that stream is not a
+    terminal, else None. The process's own streams, not pytest's or a redirect's."""
+    for name, stream in (("standard output", sys.__stdout__), ("standard error", sys.__stderr__)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except ValueError:  # closed
+            return name
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -284,6 +301,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--speed and --seed only apply to --demo")
     if args.demo and (args.endpoint_url or args.profile):
         parser.error("--demo runs against the built-in emulator; drop --endpoint-url/--profile")
+    stream = _not_a_terminal()
+    if stream is not None:
+        # The screen would be escape codes in a pipe or a file: refuse before the heavy imports,
+        # the helper process and any AWS call.
+        print(
+            f"{PROG}: {stream} is not a terminal; run it in one "
+            f"(or use `{PROG} sim` for the emulator)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
     from iotjobs_tui.common import gc_pause
 
     gc_pause.hold()  # released once the first job rows are on screen (see gc_pause)

@@ -141,6 +141,9 @@ def launch(args: argparse.Namespace) -> int:
         label = settings.describe()
         if not getattr(args, "no_cache", False):
             job_cache = _job_cache_factory(settings)
+    from iotjobs_tui.ui import format as ui_format  # brings Rich: not at module import
+
+    ui_format.set_local_time(bool(getattr(args, "local_time", False)))
     app = build_app(
         settings,
         prepare=fleet.start if fleet is not None else None,
@@ -169,6 +172,8 @@ def launch(args: argparse.Namespace) -> int:
             fleet.stop()
         if prefetch is not None:
             prefetch.cancel()
+    if getattr(app, "return_code", None) == 129:
+        return 129  # the terminal went away (SIGHUP): as a shell reports it
     if app.setup_error:
         _error(app.setup_error)
         return 1

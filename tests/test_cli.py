@@ -60,15 +60,16 @@ def test_help_and_version() -> None:
 
 
 def test_unknown_theme_is_one_line_and_collections_resume(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In-process: an exit before the app runs still turns the garbage collector back on."""
     import gc
 
-    from iotjobs_tui.cli import main
+    from iotjobs_tui import cli
 
+    monkeypatch.setattr(cli, "_not_a_terminal", lambda: None)  # pytest captures the output
     try:
-        assert main(["--theme", "no-such-theme", "--region", "us-east-1"]) == 2
+        assert cli.main(["--theme", "no-such-theme", "--region", "us-east-1"]) == 2
         assert gc.isenabled()
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "unknown theme 'no-such-theme'" in err
@@ -167,3 +168,56 @@ def test_endpoint_url_is_checked_up_front(
 ) -> None:
     err = _parse_error(["--endpoint-url", url], capsys)
     assert f"argument --endpoint-url: {url!r} is not an endpoint URL: " in err and says in err
+
+
+NOT_A_TERMINAL = (
+    "iotjobs-tui: standard output is not a terminal; run it in one "
+    "(or use `iotjobs-tui sim` for the emulator)"
+)
+CLOSED = ["--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"]
+
+
+@pytest.mark.parametrize("args", [CLOSED, [*CLOSED, "--no-prefetch", "--no-cache"], ["--demo"]])
+def test_output_that_is_not_a_terminal_is_refused(args: list[str]) -> None:
+    """stdout to a pipe: one line, exit 2, before anything starts (no escape codes)."""
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == NOT_A_TERMINAL + "\n"
+
+
+def test_standard_error_that_is_not_a_terminal_is_refused() -> None:
+    """Textual paints on stderr: `iotjobs-tui 2>log` would fill the log with the screen."""
+    import os
+
+    master, slave = os.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "iotjobs_tui", *CLOSED, "--no-prefetch", "--no-cache"],
+            stdin=slave,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        NOT_A_TERMINAL.replace("standard output", "standard error")
+    ]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["sim", "--help"]])
+def test_version_and_help_work_in_a_pipe(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 0 and result.stdout and result.stderr == ""
+
+
+def test_local_time_option() -> None:
+    from iotjobs_tui.cli import build_parser
+
+    assert build_parser().parse_args(["--local-time"]).local_time is True
+    assert build_parser().parse_args([]).local_time is False
+    assert "--local-time" in run("--help").stdout

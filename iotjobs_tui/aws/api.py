@@ -17,6 +17,7 @@ from iotjobs_tui.aws.models import (
 )
 
 PAGE_SIZE = 250  # ListJobs' maximum: fewest calls for a big account
+THINGS_PAGE_SIZE = 250  # ListThingsInThingGroup's maximum: 400 calls for 100,000 things
 
 
 class CallStats:
@@ -127,3 +128,36 @@ class JobsApi:
         response = await self._call("GetJobDocument", "get_job_document", **params)
         document = response.get("document")
         return document if isinstance(document, str) else ""
+
+    # --- thing groups (a job's target count, `aws.targets`) ---------------------------------
+
+    async def describe_thing_group(self, name: str) -> dict[str, Any]:
+        """DescribeThingGroup's whole response (`queryString` is set for a dynamic group)."""
+        response = await self._call(
+            "DescribeThingGroup", "describe_thing_group", thingGroupName=name
+        )
+        return response if isinstance(response, dict) else {}
+
+    async def list_things_in_group_page(
+        self, group: str, token: str | None = None, page_size: int = THINGS_PAGE_SIZE
+    ) -> tuple[list[str], str | None]:
+        """One recursive ListThingsInThingGroup page: (thing names, nextToken or None).
+
+        `recursive=True`: a thing-group target reaches the things of its child groups too.
+        The names (not only their number) let a job whose targets overlap count each thing
+        once, as AWS creates one execution per thing.
+        """
+        params: dict[str, Any] = {
+            "thingGroupName": group,
+            "recursive": True,
+            "maxResults": page_size,
+        }
+        if token:
+            params["nextToken"] = token
+        response = await self._call(
+            "ListThingsInThingGroup", "list_things_in_thing_group", **params
+        )
+        things = response.get("things") if isinstance(response, dict) else None
+        names = [name for name in things or [] if isinstance(name, str)]
+        next_token = response.get("nextToken") if isinstance(response, dict) else None
+        return names, next_token if isinstance(next_token, str) and next_token else None

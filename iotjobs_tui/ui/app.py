@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -29,6 +30,10 @@ class IotJobsApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        # As in k9s and every CLI, not Textual 8's copy/"press ctrl+q" hint; a priority binding
+        # so it quits from the filter input and every dialog too. Listed after `q`: the help
+        # screen shows the first binding of an action.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("g", "goto_execution", "Go to execution"),
     ]
@@ -55,7 +60,7 @@ class IotJobsApp(App[int]):
         """End when the terminal goes away (an SSH drop, a killed tmux pane): SIGHUP, or the
         tty answering EIO. Left alone, the app ran on headless at 55 % CPU."""
         with contextlib.suppress(ValueError, NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit, 129)
         stdin = sys.__stdin__
         if stdin is None or not stdin.isatty():
             return  # headless (tests, pipes): nothing to watch
@@ -64,8 +69,11 @@ class IotJobsApp(App[int]):
         def check() -> None:
             try:
                 os.tcgetpgrp(fd)
-            except OSError:
-                self.exit(129)
+            except OSError as exc:
+                # A hung-up tty answers EIO. ENOTTY only says it is not this session's
+                # controlling terminal (started under setsid): it is still there.
+                if exc.errno != errno.ENOTTY:
+                    self.exit(129)
 
         self.set_interval(1.0, check)
 

@@ -27,11 +27,13 @@ from iotjobs_tui.aws.errors import (
     is_throttle,
     what_to_do,
 )
+from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
 from iotjobs_tui.aws.execution_sync import sync_executions
 from iotjobs_tui.aws.models import JobFilters, JobSummary
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
+from iotjobs_tui.aws.targets import TargetCounter
 from iotjobs_tui.ui.connection import account_from_arn
 from iotjobs_tui.ui.messages import (
     Connected,
@@ -53,6 +55,7 @@ from iotjobs_tui.ui.messages import (
     JobsPage,
     LocateFailed,
     SetupFailed,
+    TargetsCounted,
     ThingExecutions,
     ThingExecutionsFailed,
 )
@@ -94,6 +97,7 @@ class DataService:
         self._api: JobsApi | None = None
         self._lock = asyncio.Lock()
         self._stats = CallStats()
+        self.targets = TargetCounter()  # one cache of group sizes for every screen
         self._owner: MessagePump | None = None  # the App: connection state goes there
         self._announced: tuple[str | None, bool] | None = None  # (account, connected)
 
@@ -346,6 +350,21 @@ class DataService:
             lambda api: ex.locate_execution(api, job_id, thing_name, number),
             ExecutionLocated,
             lambda f: LocateFailed(f.error),
+        )
+
+    async def count_targets(
+        self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
+    ) -> Failure | None:
+        """How many things the job's targets reach (`aws.targets`: paced, cached per group);
+        progress is posted after every page, so the pane can say "counting… N so far"."""
+
+        def progress(partial: TargetCount) -> None:
+            target.post_message(TargetsCounted(job_id, None, partial))
+
+        return await self._run(
+            target,
+            lambda api: self.targets.count(api, targets, continuous, on_progress=progress),
+            lambda count: TargetsCounted(job_id, count),
         )
 
     async def close(self) -> None:

@@ -34,6 +34,8 @@ COUNTER_STYLES = {
     "timed_out": "yellow",
     "removed": "bright_black",
     "canceled": "yellow",
+    # Not a counter: targets with no execution yet (the bar's rest, sized on the target count).
+    "not_notified": "dim",
 }
 # Distinct glyphs keep the stacked bar readable without colour (NO_COLOR).
 COUNTER_GLYPHS = {
@@ -45,6 +47,7 @@ COUNTER_GLYPHS = {
     "canceled": "·",
     "in_progress": "▓",
     "queued": "░",
+    "not_notified": "─",
 }
 BAR_ORDER = (
     "succeeded",
@@ -55,6 +58,7 @@ BAR_ORDER = (
     "canceled",
     "in_progress",
     "queued",
+    "not_notified",
 )
 
 
@@ -72,14 +76,41 @@ def target_selection_text(value: str | None) -> str:
     return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value) or clean(value)
 
 
+# Every clock time the app prints is in one zone: UTC (AWS's own), or with --local-time the
+# machine's. Lists leave the zone out to fit 12 cells; `zone_label` is there to say it.
+_local_time = False
+
+
+def set_local_time(local: bool) -> None:
+    """Show clock times in the machine's time zone (True) or in UTC (False, the default)."""
+    global _local_time
+    _local_time = local
+
+
+def _display(value: datetime) -> datetime:
+    """`value` in the display zone; a naive datetime is taken to be UTC (as AWS sends)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone() if _local_time else value.astimezone(UTC)
+
+
+def zone_label(at: datetime | None = None) -> str:
+    """The display zone's short name, 'UTC' or e.g. 'CET' (at `at`: 'CEST' in summer)."""
+    if not _local_time:
+        return "UTC"
+    moment = _display(at if at is not None else datetime.now(UTC))
+    return moment.tzname() or moment.strftime("%z")
+
+
 def when(value: datetime | None, now: datetime) -> str:
-    """12 columns, as `ls -l`: 'Dec 31 23:59' within six months of now, else 'Dec 28  2024'."""
+    """At most 12 cells for list columns: '12-31 23:59' within six months of now, else
+    '2024-12-28'; in the display zone, which `zone_label` names."""
     if value is None:
         return "—"
-    value = value.astimezone(UTC)
-    if abs((now - value).total_seconds()) < 183 * 86400:
-        return value.strftime("%b %d %H:%M")
-    return value.strftime("%b %d  %Y")
+    shown = _display(value)
+    if abs((now - shown).total_seconds()) < 183 * 86400:
+        return shown.strftime("%m-%d %H:%M")
+    return shown.strftime("%Y-%m-%d")
 
 
 def compact(value: int) -> str:
@@ -94,9 +125,11 @@ def compact(value: int) -> str:
 
 
 def when_seconds(value: datetime | None) -> str:
+    """A full clock time with its zone: '2026-12-01 15:07:33 UTC' (or 'CET' with --local-time)."""
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    shown = _display(value)
+    return f"{shown:%Y-%m-%d %H:%M:%S} {zone_label(shown)}"
 
 
 def number(value: int | None) -> str:
@@ -140,7 +173,11 @@ def format_interval(seconds: float) -> str:
 
 
 def stacked_bar(counts: dict[str, int], width: int) -> Text:
-    """A bar of `width` cells split in proportion to `counts` (largest-remainder rounding)."""
+    """A bar of `width` cells split in proportion to `counts` (largest-remainder rounding).
+
+    `counts` has the eight execution counters and, optionally, `not_notified`: targets with
+    no execution yet, drawn last as a thin line (─) so the bar reads without colour.
+    """
     total = sum(counts.values())
     bar = Text(end="")
     if width <= 0:

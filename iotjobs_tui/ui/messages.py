@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import JobExecution, Located, SyncResult, ThingExecution
 from iotjobs_tui.aws.models import Job, JobExecutionSummary, JobSummary
 
@@ -171,3 +172,12 @@ class ExecutionLocated(Message):
 @dataclass
 class LocateFailed(Message):
     error: str
+
+
+@dataclass
+class TargetsCounted(Message):
+    """A job's target set as far as counted: `counting` while pages arrive, then `count`."""
+
+    job_id: str
+    count: TargetCount | None
+    counting: TargetCount | None = None

@@ -59,6 +59,7 @@ def test_executions_screen(
         # The first row is highlighted before --job's row is: wait for the debounce to settle.
         await pilot.pause(0.3)
         await wait_for(pilot, lambda: detail.job is not None and detail.job.job_id == JOB)
+        await wait_for(pilot, lambda: detail.targets()[0] is not None)  # calls/min settles
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExecutionsScreen))
         await wait_for(pilot, lambda: pilot.app.screen.loading_done)

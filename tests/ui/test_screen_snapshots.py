@@ -34,6 +34,7 @@ async def ready(pilot: Any) -> None:
     await wait_for(pilot, lambda: app.screen.query_one(JobTable).row_count == 4)
     await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job_id == "fw-2-4-1")
     await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job is not None)
+    await wait_for(pilot, lambda: app.screen.query_one(JobDetail).targets()[0] is not None)
     await pilot.pause(0.3)
     await wait_for(pilot, lambda: not app.screen.list_loop.busy)
 

@@ -21,6 +21,8 @@ def loaded(job_id: str) -> Any:
         await wait_for(pilot, lambda: app.screen.query_one(JobTable).row_count == 4)
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job is not None)
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job_id == job_id)
+        # The rollout's size is counted (its calls are in the status bar's calls/min).
+        await wait_for(pilot, lambda: app.screen.query_one(JobDetail).targets()[0] is not None)
         await pilot.pause(0.3)
         await wait_for(pilot, lambda: not app.screen.list_loop.busy)
 

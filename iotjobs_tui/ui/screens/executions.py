@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 from iotjobs_tui.aws.execution_models import EXECUTION_STATUSES, FAILURE_STATUSES
 from iotjobs_tui.aws.models import COUNTER_OF, JobProcessDetails, summary_key
 from iotjobs_tui.common import gc_pause
-from iotjobs_tui.ui.format import format_age, status_text
+from iotjobs_tui.ui.format import format_age, status_text, zone_label
 from iotjobs_tui.ui.messages import (
     ExecutionsCounted,
     ExecutionsFailed,
@@ -243,6 +243,7 @@ class ExecutionsScreen(LiveScreen):
             title.append_text(safe(table.text_filter))
         label = SORT_LABELS[table.sort_column]
         title.append(f" · by {label} {'↓' if table.sort_reverse else '↑'}", style="dim")
+        title.append(f" · times {zone_label()}", style="dim")
         table.border_title = title
 
     # --- actions --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Static
 
 from iotjobs_tui.aws.models import Job, JobFilters
 from iotjobs_tui.common import gc_pause
-from iotjobs_tui.ui.format import format_age
+from iotjobs_tui.ui.format import format_age, zone_label
 from iotjobs_tui.ui.messages import (
     JobDescribed,
     JobDescribeFailed,
@@ -28,6 +28,7 @@ from iotjobs_tui.ui.messages import (
     JobsFailed,
     JobsLoaded,
     JobsPage,
+    TargetsCounted,
 )
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
@@ -45,6 +46,7 @@ HIGHLIGHT_DEBOUNCE = 0.2  # seconds: holding j/k must not send a DescribeJob per
 # the rows on screen (`_fill_progress`): finished jobs once, active ones again after
 # PROGRESS_MAX_AGE seconds.
 PROGRESS_MAX_AGE = 60.0
+TARGETS_RECOUNT = 600.0  # seconds: as the counter's cache; a rollout's groups rarely change
 FILL_BURST = 3  # rows described per second while some still show `…`
 FILL_SPACING = 0.3  # seconds between those calls
 FINISHED = frozenset({"COMPLETED", "CANCELED"})
@@ -73,6 +75,7 @@ class MainScreen(LiveScreen):
         self._job_count_loaded = False
         self._progress_at: dict[str, float] = {}
         self._gone: set[str] = set()  # marked deleted at the last refresh, dropped at the next
+        self._counting: set[str] = set()  # jobs whose targets are being counted
         # API pacing (the progress filler) runs on real time, never on the injectable
         # `monotonic`, which only drives what is displayed ("updated Ns ago", staleness).
         self._selected_at = float("-inf")
@@ -147,7 +150,8 @@ class MainScreen(LiveScreen):
         if factory is None or now - self._cache_saved_at < _CACHE_SAVE_EVERY:
             return
         self._cache_saved_at = now
-        factory(self.filters).save(self.table.jobs.values())
+        jobs = self.table.jobs
+        factory(self.filters).save(jobs[key] for key in jobs if key not in self._gone)
 
     def _start(self) -> None:
         self.list_loop.start()
@@ -278,6 +282,39 @@ class MainScreen(LiveScreen):
         if job.job_id != self.detail.job_id:
             return
         self.detail.show_job(job, self.now())
+        self._count_targets(job)
+
+    def _count_targets(self, job: Job) -> None:
+        """The rollout's size, once per job (the counter caches groups for 10 minutes).
+
+        Not an exclusive worker: a count cut off mid-group would be wasted, and selecting
+        another job must not cancel one that is nearly done."""
+        count, _ = self.detail.targets(job.job_id)
+        if job.targets is None or job.job_id in self._counting:
+            return
+        if count is not None and time.time() - count.counted_at < TARGETS_RECOUNT:
+            return
+        self._counting.add(job.job_id)
+        continuous = job.target_selection == "CONTINUOUS"
+        self.run_worker(
+            self.data.count_targets(self, job.job_id, job.targets, continuous),
+            group="targets",
+            exit_on_error=False,
+        )
+
+    @on(TargetsCounted)
+    def _on_targets_counted(self, message: TargetsCounted) -> None:
+        if message.count is not None or message.counting is None:
+            self._counting.discard(message.job_id)
+        if message.count is None and message.counting is None:
+            return
+        previous, _ = self.detail.targets(message.job_id)
+        count = message.count or previous
+        self.detail.show_targets(count, message.counting, job_id=message.job_id, now=self.now())
+        job = self.table.jobs.get(message.job_id)
+        progress = self.table.progress.get(message.job_id)
+        if message.count is not None and job is not None and progress is not None:
+            self._show_progress(message.job_id, progress[0], progress[1])
 
     @on(JobDescribeFailed)
     def _on_job_describe_failed(self, message: JobDescribeFailed) -> None:
@@ -291,10 +328,17 @@ class MainScreen(LiveScreen):
     def _update_row(self, job: Job) -> None:
         self.table.update_job(job.summary())
         if job.process is not None:
-            self.table.set_progress(
-                job.job_id, job.process.count("succeeded"), job.process.total, at=self.now()
-            )
+            self._show_progress(job.job_id, job.process.count("succeeded"), job.process.total)
         self._progress_at[job.job_id] = time.monotonic()
+
+    def _show_progress(self, job_id: str, succeeded: int, executions: int) -> None:
+        """Succeeded of the counted targets where known (the same meaning as the detail),
+        else of the executions created so far (the cell says "ex")."""
+        count, _ = self.detail.targets(job_id)
+        if count is not None and count.complete and not count.members_now:
+            self.table.set_progress(job_id, succeeded, count.things, True, at=self.now())
+        else:
+            self.table.set_progress(job_id, succeeded, executions, at=self.now())
 
     @on(JobTable.Highlighted, "#jobs")
     def _on_row_highlighted(self, event: JobTable.Highlighted) -> None:
@@ -390,6 +434,7 @@ class MainScreen(LiveScreen):
             title.append_text(safe(table.text_filter))
         label = next(c.label for c in COLUMNS if c.key == table.sort_column)
         title.append(f" · by {label.lower()} {'↓' if table.sort_reverse else '↑'}", style="dim")
+        title.append(f" · times {zone_label()}", style="dim")
         self.query_one("#list-pane").border_title = title
 
     # --- actions --------------------------------------------------------------------------

@@ -10,22 +10,33 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from iotjobs_tui.aws.models import COUNTERS, Job, JobProcessDetails
+from iotjobs_tui.aws.eta import Estimate, TargetCount, estimate
+from iotjobs_tui.aws.models import Job, JobProcessDetails
 from iotjobs_tui.ui.format import stacked_bar, status_text, target_selection_text
 from iotjobs_tui.ui.text import safe
 from iotjobs_tui.ui.widgets.sections import (
     Lines,
     RateTracker,
+    arns_text,
+    bar_counts,
     counters_text,
     extra_text,
     heading,
+    job_arns,
     processing_text,
     rate_text,
     rollout_text,
     schedule_text,
     summary_text,
+    targets_text,
     times_text,
 )
+
+# What the ETA is computed from: the job, its target count and the measured rates.
+_EstimateInputs = tuple[Job, TargetCount | None, tuple[float, float] | None]
+
+# Cells around the content: the border (2), the padding (2) and a vertical scrollbar (2).
+_CHROME = 6
 
 
 def _shape(value: Text | Lines) -> tuple[int, ...]:
@@ -78,6 +89,7 @@ class JobDetail(VerticalScroll):
         Binding("k", "scroll_up", "Up", show=False),
         Binding("enter", "screen.executions", "Executions"),
         Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("a", "toggle_arns", "Full ARNs"),
     ]
     can_focus = True
 
@@ -87,18 +99,30 @@ class JobDetail(VerticalScroll):
         self.job_id: str | None = None
         self._previous: JobProcessDetails | None = None
         self._rates = RateTracker()
+        # job id -> (latest finished count, count under way): kept across selections.
+        self._targets: dict[str, tuple[TargetCount | None, TargetCount | None]] = {}
+        self.full_arns = False  # `a`: every ARN whole, on its own line
+        self.estimate: Estimate | None = None  # the whole rollout's, as last shown
+        self._now: datetime | None = None  # the clock at the last refresh (virtual in demo)
+        # (job, count, rates) the estimate was computed from.
+        self._estimate_inputs: _EstimateInputs | None = None
 
     def compose(self) -> ComposeResult:
         yield Field(id="d-title", wrap=False)
         yield Field(id="d-message")
         # Counters first: they are what a rollout watcher looks at (and fit at 80x24).
         yield Field(id="d-counters-head", wrap=False)
+        # Executions against the rollout's size; wraps (errors of the count go here too).
+        yield Field(id="d-targets")
         yield Field(id="d-bar", wrap=False)
         yield Field(id="d-counters", wrap=False)
         yield Field(id="d-processing", wrap=False)
-        yield Field(id="d-rate", wrap=False)
+        # Rates, the ETA and its assumptions: wrapped at words, never cut.
+        yield Field(id="d-rate")
         yield Field(id="d-summary-head", classes="section-head")
         yield Field(id="d-summary")
+        # With `a`: every ARN whole on its own line (its Text never wraps).
+        yield Field(id="d-arns")
         yield Field(id="d-times")
         yield Field(id="d-config-head", classes="section-head")
         yield Field(id="d-config")
@@ -123,6 +147,8 @@ class JobDetail(VerticalScroll):
         self.job_id = job_id
         self.job = None
         self._previous = None
+        self.estimate = None
+        self._estimate_inputs = None
         self._rates.reset()
         for field in self.query(Field):
             if field.id not in ("d-title", "d-message"):
@@ -157,7 +183,7 @@ class JobDetail(VerticalScroll):
         title.append(f"  {target_selection_text(job.target_selection)}", style="dim")
         self.field("d-title").set(title)
         self.field("d-summary-head").set(heading("Job"))
-        self.field("d-summary").set(summary_text(job))
+        self._show_summary()
         self.field("d-times").set(times_text(job))
         self._show_counters(job.process, previous, now)
         config = rollout_text(job)
@@ -170,18 +196,79 @@ class JobDetail(VerticalScroll):
         self.field("d-extra-head").set(heading("Other members") if extra else None)
         self.field("d-extra").set(extra)
 
+    def show_targets(
+        self,
+        count: TargetCount | None,
+        counting: TargetCount | None = None,
+        *,
+        job_id: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """The selected job's target count (`count`: the latest finished one, None if none
+        yet) and a count under way (`counting`, from `TargetCounter`'s `on_progress`).
+
+        Kept per job id, so a job selected again shows its count at once. `job_id` (default:
+        the selected job) lets a late answer for another job be stored, not shown.
+        """
+        key = job_id if job_id is not None else self.job_id
+        if key is None:
+            return
+        self._targets[key] = (count, counting)
+        if key == self.job_id and self.job is not None:
+            self._show_progress(now or self._now)
+
+    def targets(self, job_id: str | None = None) -> tuple[TargetCount | None, TargetCount | None]:
+        """(count, counting) stored for `job_id` (default: the selected job)."""
+        key = job_id if job_id is not None else self.job_id
+        return self._targets.get(key or "", (None, None))
+
     def refresh_clock(self, now: datetime) -> None:
-        """Re-evaluate time-relative text (window open/closed, 'in 3 min')."""
+        """Re-evaluate time-relative text (window open/closed, 'in 3 min', the ETA)."""
+        self._now = now
         if self.job is None:
             return
         schedule = schedule_text(self.job, now)
         self.field("d-schedule-head").set(heading("Schedule") if schedule else None)
         self.field("d-schedule").set(schedule)
+        if self.job.process is not None:
+            self._show_rate(self.job.process, now)
+
+    def _content_width(self) -> int | None:
+        width = self.scrollable_content_region.width
+        return width if width > 0 else None
+
+    def _show_summary(self) -> None:
+        if self.job is None:
+            return
+        self.field("d-summary").set(summary_text(self.job, self._content_width(), self.full_arns))
+        self.field("d-arns").set(arns_text(self.job) if self.full_arns else None)
+        self._fit_arns()
+
+    def _fit_arns(self) -> None:
+        """With full ARNs, widen the pane to the longest one (never past the screen): a
+        mouse copy then takes it whole. The narrow layout (100 % wide) is unaffected."""
+        longest = 0
+        if self.full_arns and self.job is not None:
+            longest = max((len(arn) for _, arn in job_arns(self.job)), default=0)
+        if longest:
+            self.styles.min_width = min(longest + _CHROME, max(self.app.size.width, 1))
+        elif self.styles.inline.has_rule("min_width"):
+            self.styles.min_width = None
+
+    def action_toggle_arns(self) -> None:
+        """`a`: every ARN whole on its own line, or shortened to fit the pane."""
+        self.full_arns = not self.full_arns
+        self._show_summary()
+        if self.job is None:
+            self._fit_arns()
+
+    def _bar_width(self) -> int:
+        return max(10, min(60, self.scrollable_content_region.width or 40))
 
     def _show_counters(
         self, process: JobProcessDetails | None, previous: JobProcessDetails | None, now: datetime
     ) -> None:
-        names = ("d-counters-head", "d-bar", "d-counters", "d-processing", "d-rate")
+        names = ("d-counters-head", "d-targets", "d-bar", "d-counters", "d-processing", "d-rate")
         if process is None:
             for name in names:
                 self.field(name).set(None)
@@ -190,15 +277,57 @@ class JobDetail(VerticalScroll):
         self.field("d-counters-head").set(
             heading("Executions", "(counts of executions; retries add more)")
         )
-        width = max(10, min(60, self.scrollable_content_region.width or 40))
-        counts = {attr: process.count(attr) for attr, _, _ in COUNTERS}
-        self.field("d-bar").set(stacked_bar(counts, width))
         self.field("d-counters").set(counters_text(process, previous))
         self.field("d-processing").set(processing_text(process))
-        self.field("d-rate").set(rate_text(self._rates, process))
+        self._show_progress()  # the ETA follows in refresh_clock
+
+    def _show_progress(self, now: datetime | None = None) -> None:
+        """The targets line, the bar and the ETA: what depends on the target count."""
+        job = self.job
+        if job is None or job.process is None:
+            return
+        count, counting = self.targets()
+        self.field("d-targets").set(targets_text(job.process, count, counting))
+        self.field("d-bar").set(stacked_bar(bar_counts(job.process, count), self._bar_width()))
+        if now is not None:
+            self._show_rate(job.process, now)
+
+    def _show_rate(self, process: JobProcessDetails, now: datetime) -> None:
+        job = self.job
+        if job is None:
+            return
+        count, _ = self.targets()
+        rates = self._rates.rates()
+        complete = count is not None and count.complete
+        # Recomputed when its inputs change (a refresh, a count), not on every clock tick: a
+        # rollout through many maintenance windows takes tens of ms to walk. Between
+        # refreshes only "in 1 h 38 min" moves, rendered from the kept estimate.
+        inputs = (job, count, rates)
+        kept = self._estimate_inputs
+        if self.estimate is None or kept is None or kept[0] is not job or kept[1:] != inputs[1:]:
+            self._estimate_inputs = inputs
+            self.estimate = estimate(
+                targets=count.things if count is not None and complete else None,
+                created=process.total,
+                unfinished=process.unfinished,
+                rollout=job.rollout,
+                scheduling=job.scheduling,
+                finish_rate=None if rates is None else rates[1],
+                now=now,
+                succeeded=process.count("succeeded"),
+                status=job.status,
+                completed_at=job.completed_at,
+                members_now=count is not None and count.members_now,
+            )
+        failed = count is not None and not complete
+        self.field("d-rate").set(
+            rate_text(self._rates, process, self.estimate, now, count_failed=failed)
+        )
 
     def on_resize(self) -> None:
-        if self.job is not None and self.job.process is not None:
-            width = max(10, min(60, self.scrollable_content_region.width or 40))
-            counts = {attr: self.job.process.count(attr) for attr, _, _ in COUNTERS}
-            self.field("d-bar").set(stacked_bar(counts, width))
+        if self.job is not None:
+            self._show_summary()
+            if self.job.process is not None:
+                count, _ = self.targets()
+                bar = stacked_bar(bar_counts(self.job.process, count), self._bar_width())
+                self.field("d-bar").set(bar)

@@ -12,13 +12,27 @@ from rich.table import Table
 from rich.text import Text
 
 from iotjobs_tui.aws.cron import CronError, parse_cron, window_state
-from iotjobs_tui.aws.models import COUNTERS, Job, JobProcessDetails
+from iotjobs_tui.aws.eta import (
+    LIMIT_DONE,
+    LIMIT_MEASURING,
+    LIMIT_STALLED,
+    LIMIT_TARGETS,
+    LIMIT_WINDOWS,
+    Estimate,
+    TargetCount,
+)
+from iotjobs_tui.aws.models import (
+    COUNTERS,
+    FINISHED_COUNTERS,
+    AbortCriterion,
+    Job,
+    JobProcessDetails,
+)
 from iotjobs_tui.ui.format import (
     COUNTER_STYLES,
     minutes_in_words,
     number,
     relative,
-    span_in_words,
     status_text,
     target_selection_text,
     when_seconds,
@@ -41,8 +55,9 @@ class Lines:
     """'label  value' rows. Rendered as a two-column grid so long values (ARNs) wrap under
     their value column; compared by content so unchanged sections are not repainted."""
 
-    def __init__(self) -> None:
+    def __init__(self, label_width: int = LABEL_WIDTH) -> None:
         self.rows: list[tuple[str, Text]] = []
+        self.label_width = label_width
 
     def add(self, label: str, value: Text | str | None) -> None:
         if value is None:
@@ -53,17 +68,22 @@ class Lines:
         return bool(self.rows)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Lines) and other.rows == self.rows
+        return (
+            isinstance(other, Lines)
+            and other.rows == self.rows
+            and other.label_width == self.label_width
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
     @property
     def plain(self) -> str:
-        return "\n".join(f"{label:<{LABEL_WIDTH}}{value.plain}" for label, value in self.rows)
+        width = self.label_width
+        return "\n".join(f"{label:<{width}}{value.plain}" for label, value in self.rows)
 
     def __rich__(self) -> Table:
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(style=LABEL_STYLE, no_wrap=True, width=LABEL_WIDTH - 1)
+        grid.add_column(style=LABEL_STYLE, no_wrap=True, width=self.label_width - 1)
         grid.add_column(ratio=1, overflow="fold")
         for label, value in self.rows:
             grid.add_row(label, value)
@@ -74,10 +94,62 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("yes" if value else "no")
 
 
-def summary_text(job: Job) -> Lines:
+ARN_HINT = "a: full ARNs"
+
+
+def short_arn(arn: str) -> str:
+    """The ARN without its common prefix: `…:job/meter-fw-5_2_0-us-central`.
+
+    `arn:aws:iot:us-east-1:123456789012:` is the same for every ARN of an account and region;
+    the part after it names the resource.
+    """
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[5]:
+        return "…:" + parts[5]
+    return arn
+
+
+def arn_text(arn: str, width: int | None) -> tuple[Text, bool]:
+    """An ARN that never wraps mid-token, shortened to `short_arn` when wider than `width`
+    (None: width unknown, keep it whole). Returns the text and whether it was shortened."""
+    shortened = width is not None and len(arn) > width and short_arn(arn) != arn
+    text = safe(short_arn(arn) if shortened else arn)
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text, shortened
+
+
+def job_arns(job: Job) -> list[tuple[str, str]]:
+    """(label, ARN) for every ARN of the job: its own, template, targets, package versions."""
+    arns: list[tuple[str, str]] = []
+    if job.job_arn:
+        arns.append(("ARN", job.job_arn))
+    if job.job_template_arn:
+        arns.append(("template", job.job_template_arn))
+    for i, target in enumerate(job.targets or ()):
+        arns.append(("targets" if i == 0 else "", target))
+    for i, arn in enumerate(job.destination_package_versions or ()):
+        arns.append(("package versions" if i == 0 else "", arn))
+    return arns
+
+
+def summary_text(job: Job, width: int | None = None, full_arns: bool = False) -> Lines:
+    """The Job section. `width`: the pane's content width, to shorten ARNs that would not
+    fit (`short_arn`); with `full_arns` they are left out here for `arns_text` to show."""
+    value_width = None if width is None else max(1, width - LABEL_WIDTH)
+    shortened = False
+
+    def add_arn(label: str, arn: str | None) -> None:
+        nonlocal shortened
+        if arn is None or full_arns:
+            return
+        text, short = arn_text(arn, value_width)
+        shortened = shortened or short
+        lines.add(label, text)
+
     lines = Lines()
     lines.add("job id", safe(job.job_id, "bold"))
-    lines.add("ARN", job.job_arn)
+    add_arn("ARN", job.job_arn)
     lines.add("status", status_text(job.status))
     lines.add("type", target_selection_text(job.target_selection))
     lines.add("description", job.description)
@@ -86,18 +158,36 @@ def summary_text(job: Job) -> Lines:
     lines.add("force canceled", _yes_no(job.force_canceled))
     lines.add("concurrent", _yes_no(job.is_concurrent))
     lines.add("namespace", job.namespace_id)
-    lines.add("template", job.job_template_arn)
+    add_arn("template", job.job_template_arn)
     if job.targets is not None:
         for i, target in enumerate(job.targets):
-            lines.add("targets" if i == 0 else "", target)
+            add_arn("targets" if i == 0 else "", target)
     lines.add("document source", job.document_source)
     if job.document_parameters is not None:
         for i, (key, value) in enumerate(sorted(job.document_parameters.items())):
             lines.add("doc parameters" if i == 0 else "", safe(f"{key} = {value}"))
     if job.destination_package_versions is not None:
         for i, arn in enumerate(job.destination_package_versions):
-            lines.add("package versions" if i == 0 else "", arn)
+            add_arn("package versions" if i == 0 else "", arn)
+    if shortened:
+        lines.add("", Text(ARN_HINT, style="dim"))
     return lines
+
+
+def arns_text(job: Job) -> Text | None:
+    """Every ARN whole, each on its own line under its label, never wrapped: for copying."""
+    arns = job_arns(job)
+    if not arns:
+        return None
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    for i, (label, arn) in enumerate(arns):
+        if i:
+            text.append("\n")
+        if label:
+            text.append(label, style=LABEL_STYLE)
+            text.append("\n")
+        text.append_text(safe(arn))
+    return text
 
 
 def times_text(job: Job) -> Lines:
@@ -193,28 +283,175 @@ class RateTracker:
         return (last.total - first.total) / minutes, (last.finished - first.finished) / minutes
 
 
-def rate_text(tracker: RateTracker, process: JobProcessDetails) -> Text:
+RATE_LABEL_WIDTH = 9  # "assumes" and a space
+
+
+def clock_time(moment: datetime, now: datetime) -> str:
+    """'16:45 UTC' today, 'Jan 02 16:45 UTC' another day."""
+    moment = moment.astimezone(UTC)
+    if moment.date() == now.astimezone(UTC).date():
+        return moment.strftime("%H:%M UTC")
+    return moment.strftime("%b %d %H:%M UTC")
+
+
+_UNKNOWN = {
+    LIMIT_MEASURING: "measuring the finish rate (needs two refreshes)",
+    LIMIT_STALLED: "no execution is finishing",
+    LIMIT_WINDOWS: "no maintenance window opens in time",
+}
+
+
+def eta_value(estimate: Estimate | None, now: datetime, count_failed: bool = False) -> Text:
+    """The ETA line's value: '≈ 16:45 UTC, in 1 h 38 min · limited by the rollout rate'."""
+    if estimate is None or estimate.limited_by == LIMIT_TARGETS:
+        if count_failed:
+            return Text("unknown: not every target could be counted", style="dim", end="")
+        return Text("unknown until the targets are counted", style="dim", end="")
+    if estimate.limited_by == LIMIT_DONE:
+        why = estimate.assumptions[-1] if estimate.assumptions else "nothing left to finish"
+        return Text(f"done: {why}", style="dim", end="")
+    if estimate.finish_at is None:
+        why = _UNKNOWN.get(estimate.limited_by, f"limited by the {estimate.limited_by}")
+        return Text(f"unknown: {why}", style="dim", end="")
+    text = Text(end="")
+    if estimate.stops_at_end is not None and estimate.finish_at == estimate.stops_at_end:
+        text.append("rollout stops ")
+    text.append(f"≈ {clock_time(estimate.finish_at, now)}", style="bold")
+    text.append(f", {relative(estimate.finish_at, now)}")
+    text.append(f" · limited by the {estimate.limited_by}", style="dim")
+    return text
+
+
+def rate_text(
+    tracker: RateTracker,
+    process: JobProcessDetails,
+    estimate: Estimate | None = None,
+    now: datetime | None = None,
+    count_failed: bool = False,
+) -> Lines:
+    """The measured rates, and the whole rollout's ETA with what it assumes, in words.
+
+    Rows wrap at word boundaries (never cut): the assumptions are what makes the ETA
+    trustworthy, so they must be readable at any width.
+    """
+    lines = Lines(RATE_LABEL_WIDTH)
     rates = tracker.rates()
     if rates is None:
-        return Text("rate   measuring (needs two refreshes)\nETA    —", style="dim", end="")
-    created, finished = rates
-    text = Text(f"rate   created {created:,.1f}/min · finished {finished:,.1f}/min\n", end="")
-    remaining = process.unfinished
-    if remaining == 0:
-        text.append("ETA    nothing left to finish", style="dim")
-    elif finished > 0:
-        eta = remaining / finished * 60
-        text.append(f"ETA    {span_in_words(eta)} for {remaining:,} unfinished executions")
-        if process.processing_targets:
-            # Targets not rolled out yet have no execution, so they are not in this ETA.
-            text.append(" (rollout continues)", style="dim")
+        lines.add("rate", Text("measuring (needs two refreshes)", style="dim"))
     else:
-        text.append(f"ETA    unknown: {remaining:,} unfinished, none finishing", style="dim")
+        created, finished = rates
+        lines.add("rate", f"created {created:,.1f}/min · finished {finished:,.1f}/min")
+    when = now if now is not None else datetime.now(UTC)
+    lines.add("ETA", eta_value(estimate, when, count_failed))
+    if estimate is not None and estimate.limited_by not in (LIMIT_TARGETS, LIMIT_DONE):
+        for i, words in enumerate(estimate.assumptions):
+            lines.add("assumes" if i == 0 else "", Text(words, style="dim"))
+    return lines
+
+
+def _percent(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f} %"
+
+
+def _percent_down(part: int, whole: int) -> str:
+    """part/whole rounded down to 0.1 %: never "100.0 %" while one target is left."""
+    tenths = part * 1000 // whole
+    if tenths == 0 and part > 0:
+        return "< 0.1 %"
+    return f"{tenths // 10}.{tenths % 10} %"
+
+
+def targets_text(
+    process: JobProcessDetails | None,
+    count: TargetCount | None,
+    counting: TargetCount | None = None,
+) -> Text:
+    """Executions created against the rollout's size: '1,250 of 100,000 targets notified
+    (1.3 %) · 977 succeeded'. Untouched targets have no execution; this line is what says
+    how much of the rollout the counters below cover."""
+    process = process or JobProcessDetails()
+    created = process.total
+    succeeded = process.count("succeeded")
+    text = Text(end="")
+    known = count is not None and count.complete
+    if count is not None and known:
+        targets = count.things
+        scope = " (members now)" if count.members_now else ""
+        if targets == 0:
+            text.append(f"{created:,} executions · the targets have no things{scope}")
+        elif created > targets:
+            text.append(f"{created:,} executions for {targets:,} targets{scope}", style="bold")
+            text.append(" (retries or membership changes)", style="dim")
+        else:
+            text.append(f"{created:,} of {targets:,} targets{scope} notified", style="bold")
+            text.append(f" ({_percent_down(created, targets)})")
+        text.append(f" · {succeeded:,} succeeded")
+        if counting is not None:
+            text.append(f" · recounting… {counting.things:,} so far", style="dim")
+        return text
+    text.append(f"{created:,} executions created", style="bold")
+    text.append(f" · {succeeded:,} succeeded · ")
+    if counting is not None:
+        text.append(f"counting targets… {counting.things:,} so far", style="dim")
+    elif count is None:
+        text.append("targets not counted", style="dim")
+    else:
+        groups = len(count.errors)
+        text.append(f"targets: at least {count.things:,}", style="dim")
+        if groups:
+            what = "a target" if groups == 1 else f"{groups} targets"
+            text.append(f"; {what} could not be counted", style="dim")
+    problems = count.errors if count is not None and counting is None else ()
+    for error in problems:
+        text.append("\n⚠ ", style="bold red")
+        text.append_text(safe(error))
     return text
+
+
+def bar_counts(process: JobProcessDetails, count: TargetCount | None) -> dict[str, int]:
+    """The stacked bar's segments: the executions by status and, only once the targets are
+    fully counted, the targets not notified yet (a partial count would claim too much)."""
+    counts = {attr: process.count(attr) for attr, _, _ in COUNTERS}
+    if count is not None and count.complete:
+        counts["not_notified"] = max(0, count.things - process.total)
+    return counts
 
 
 def _pct(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+# An execution counts as executed once it is terminal; what the abort share divides by.
+EXECUTED_STATUSES = tuple(attr.upper() for attr in FINISHED_COUNTERS)
+EXECUTED_MEANS = "executed = in a terminal status: " + ", ".join(EXECUTED_STATUSES)
+_FAILURE_KINDS = {"ALL": "FAILED+REJECTED+TIMED_OUT"}
+
+
+def abort_line(abort: AbortCriterion, process: JobProcessDetails) -> Text:
+    """'FAILED+REJECTED+TIMED_OUT 10 of 83 executed (12.0 %) ≥ 15 % → CANCEL · armed after
+    100 executed: 17 more'. Executed = terminal executions (`EXECUTED_MEANS`)."""
+    executed = process.finished
+    failures = abort.failures(process)
+    threshold = abort.threshold_percentage
+    share = failures / executed * 100 if executed else 0.0
+    # AWS takes thresholds to two decimals: show as many as the threshold has.
+    decimals = 2 if threshold is not None and round(threshold, 1) != threshold else 1
+    over = threshold is not None and executed > 0 and share >= threshold
+    line = safe(_FAILURE_KINDS.get(abort.failure_type or "", abort.failure_type or "?"))
+    line.append(f" {failures:,} of {executed:,} executed (")
+    line.append(_percent(share, decimals) if executed else "—", style="bold red" if over else "")
+    line.append(")")
+    limit = _pct(threshold).replace("%", " %") if threshold is not None else "? %"
+    line.append(f" ≥ {limit} → ")
+    line.append_text(safe(abort.action or "?"))
+    minimum = abort.min_executed
+    if minimum is not None and executed < minimum:
+        line.append(
+            f" · armed after {minimum:,} executed: {minimum - executed:,} more", style="dim"
+        )
+    elif minimum is not None:
+        line.append(f" · armed ({minimum:,} executed reached)", style="dim")
+    return line
 
 
 def rollout_text(job: Job) -> Lines | None:
@@ -241,23 +478,9 @@ def rollout_text(job: Job) -> Lines | None:
             lines.add("rollout", Text("default (no rate set)", style="dim"))
     if job.abort:
         process = job.process or JobProcessDetails()
-        executed = process.total
         for i, abort in enumerate(job.abort):
-            line = Text(end="")
-            threshold = abort.threshold_percentage
-            line.append_text(safe(abort.failure_type or "?"))
-            line.append(f" ≥ {_pct(threshold) if threshold is not None else '?'}")
-            line.append(f" after {number(abort.min_executed)} executed → ")
-            line.append_text(safe(abort.action or "?"))
-            failures = abort.failures(process)
-            share = failures / executed * 100 if executed else 0.0
-            over = threshold is not None and executed > 0 and share >= threshold
-            line.append("  now ")
-            line.append(_pct(share), style="bold red" if over else "")
-            line.append(f" ({failures:,} of {executed:,})", style="dim")
-            if abort.min_executed is not None and executed < abort.min_executed:
-                line.append(" · minimum not reached", style="dim")
-            lines.add("abort" if i == 0 else "", line)
+            lines.add("abort" if i == 0 else "", abort_line(abort, process))
+        lines.add("", Text(EXECUTED_MEANS, style="dim"))
     if job.timeout is not None and job.timeout.in_progress_minutes is not None:
         minutes = job.timeout.in_progress_minutes
         lines.add("timeout", f"{minutes_in_words(minutes)} in progress")

@@ -57,7 +57,7 @@ def time_column(
     sort_key: Callable[[Any], Any],
     **options: Any,
 ) -> Column[Any]:
-    """A 12-cell time column ('Dec 31 23:59', as `ls -l`): every list's times look alike."""
+    """A 12-cell time column (`format.when`: '12-31 23:59'): every list's times look alike."""
     return Column(
         key,
         label,
