@@ -65,6 +65,7 @@ def test_executions_screen(
         await wait_for(pilot, lambda: pilot.app.screen.loading_done)
         await pilot.press("n")
         await pilot.pause(0.2)
+        pilot.app.screen.tick()  # the status bar's calls/min, now
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -85,5 +86,6 @@ def test_execution_screen(
         await wait_for(pilot, lambda: len(screen.history) == 2)
         await wait_for(pilot, lambda: screen.query_one("#x-others").row_count == 1)
         await pilot.pause(0.2)
+        screen.tick()  # the status bar's calls/min, now
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

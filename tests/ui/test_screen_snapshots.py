@@ -35,6 +35,7 @@ async def ready(pilot: Any) -> None:
     await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job_id == "fw-2-4-1")
     await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job is not None)
     await wait_for(pilot, lambda: app.screen.query_one(JobDetail).targets()[0] is not None)
+    app.screen.tick()  # the status bar's calls/min, now
     await pilot.pause(0.3)
     await wait_for(pilot, lambda: not app.screen.list_loop.busy)
 

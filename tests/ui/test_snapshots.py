@@ -23,6 +23,7 @@ def loaded(job_id: str) -> Any:
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).job_id == job_id)
         # The rollout's size is counted (its calls are in the status bar's calls/min).
         await wait_for(pilot, lambda: app.screen.query_one(JobDetail).targets()[0] is not None)
+        app.screen.tick()  # the status bar's calls/min, now
         await pilot.pause(0.3)
         await wait_for(pilot, lambda: not app.screen.list_loop.busy)
 

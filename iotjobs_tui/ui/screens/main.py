@@ -7,7 +7,6 @@ DescribeJob per tick for a visible row that has none or whose value has aged.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from rich.text import Text
@@ -18,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from iotjobs_tui.aws.models import Job, JobFilters
+from iotjobs_tui.aws.models import JobFilters
 from iotjobs_tui.common import gc_pause
 from iotjobs_tui.ui.format import format_age, zone_label
 from iotjobs_tui.ui.messages import (
@@ -32,6 +31,7 @@ from iotjobs_tui.ui.messages import (
 )
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
+from iotjobs_tui.ui.screens.list_progress import ListProgress
 from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets import job_table
@@ -42,14 +42,6 @@ from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 _CACHE_SAVE_EVERY = 300.0  # seconds: the cache is for the next launch, not a live copy
 HIGHLIGHT_DEBOUNCE = 0.2  # seconds: holding j/k must not send a DescribeJob per row
-# ListJobs carries no counters, so the list's progress column is filled by DescribeJob for
-# the rows on screen (`_fill_progress`): finished jobs once, active ones again after
-# PROGRESS_MAX_AGE seconds.
-PROGRESS_MAX_AGE = 60.0
-TARGETS_RECOUNT = 600.0  # seconds: as the counter's cache; a rollout's groups rarely change
-FILL_BURST = 3  # rows described per second while some still show `…`
-FILL_SPACING = 0.3  # seconds between those calls
-FINISHED = frozenset({"COMPLETED", "CANCELED"})
 GC_RELEASE_AT_THE_LATEST = 10.0  # seconds after mount, if no job rows arrived by then
 
 
@@ -73,12 +65,11 @@ class MainScreen(LiveScreen):
         self._highlight_timer: Timer | None = None
         self._pending_select: str | None = options.job_id
         self._job_count_loaded = False
-        self._progress_at: dict[str, float] = {}
+        self.progress = ListProgress(self)
         self._gone: set[str] = set()  # marked deleted at the last refresh, dropped at the next
-        self._counting: set[str] = set()  # jobs whose targets are being counted
         # API pacing (the progress filler) runs on real time, never on the injectable
         # `monotonic`, which only drives what is displayed ("updated Ns ago", staleness).
-        self._selected_at = float("-inf")
+        self.selected_at = float("-inf")
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -227,7 +218,7 @@ class MainScreen(LiveScreen):
         for job_id in self._gone & listed:
             self.table.mark(job_id, None)  # back (a transient listing gap, or re-created)
         for job_id in self.table.retain(listed | set(new)):
-            self._progress_at.pop(job_id, None)
+            self.progress.forget(job_id)
         self._gone = set(new)
 
     def _set_list_message(self, error: str | None, permanent: bool = False) -> None:
@@ -278,43 +269,17 @@ class MainScreen(LiveScreen):
     @on(JobDescribed)
     def _on_job_described(self, message: JobDescribed) -> None:
         job = message.job
-        self._update_row(job)
+        self.progress.described(job)
         if job.job_id != self.detail.job_id:
             return
         self.detail.show_job(job, self.now())
-        self._count_targets(job)
-
-    def _count_targets(self, job: Job) -> None:
-        """The rollout's size, once per job (the counter caches groups for 10 minutes).
-
-        Not an exclusive worker: a count cut off mid-group would be wasted, and selecting
-        another job must not cancel one that is nearly done."""
-        count, _ = self.detail.targets(job.job_id)
-        if job.targets is None or job.job_id in self._counting:
-            return
-        if count is not None and time.time() - count.counted_at < TARGETS_RECOUNT:
-            return
-        self._counting.add(job.job_id)
-        continuous = job.target_selection == "CONTINUOUS"
-        self.run_worker(
-            self.data.count_targets(self, job.job_id, job.targets, continuous),
-            group="targets",
-            exit_on_error=False,
-        )
+        count = self.progress.count_targets(job, self)
+        if count is not None:
+            self.run_worker(count, group="targets", exit_on_error=False)
 
     @on(TargetsCounted)
     def _on_targets_counted(self, message: TargetsCounted) -> None:
-        if message.count is not None or message.counting is None:
-            self._counting.discard(message.job_id)
-        if message.count is None and message.counting is None:
-            return
-        previous, _ = self.detail.targets(message.job_id)
-        count = message.count or previous
-        self.detail.show_targets(count, message.counting, job_id=message.job_id, now=self.now())
-        job = self.table.jobs.get(message.job_id)
-        progress = self.table.progress.get(message.job_id)
-        if message.count is not None and job is not None and progress is not None:
-            self._show_progress(message.job_id, progress[0], progress[1])
+        self.progress.targets_counted(message)
 
     @on(JobDescribeFailed)
     def _on_job_describe_failed(self, message: JobDescribeFailed) -> None:
@@ -325,24 +290,9 @@ class MainScreen(LiveScreen):
         if first and not message.permanent:
             self.notify(clean(message.error), title="Job detail", severity="error", markup=False)
 
-    def _update_row(self, job: Job) -> None:
-        self.table.update_job(job.summary())
-        if job.process is not None:
-            self._show_progress(job.job_id, job.process.count("succeeded"), job.process.total)
-        self._progress_at[job.job_id] = time.monotonic()
-
-    def _show_progress(self, job_id: str, succeeded: int, executions: int) -> None:
-        """Succeeded of the counted targets where known (the same meaning as the detail),
-        else of the executions created so far (the cell says "ex")."""
-        count, _ = self.detail.targets(job_id)
-        if count is not None and count.complete and not count.members_now:
-            self.table.set_progress(job_id, succeeded, count.things, True, at=self.now())
-        else:
-            self.table.set_progress(job_id, succeeded, executions, at=self.now())
-
     @on(JobTable.Highlighted, "#jobs")
     def _on_row_highlighted(self, event: JobTable.Highlighted) -> None:
-        self._selected_at = time.monotonic()
+        self.selected_at = time.monotonic()
         if self._highlight_timer is not None:
             self._highlight_timer.stop()
         if self.detail.job_id is None:
@@ -358,46 +308,12 @@ class MainScreen(LiveScreen):
     def _on_sort_changed(self) -> None:
         self._update_titles()
 
-    # --- progress column --------------------------------------------------------------------
-
-    def _progress_candidates(self) -> list[str]:
-        """Visible rows with no value yet first (filled at once), else one active row whose
-        value is older than PROGRESS_MAX_AGE."""
-        now = time.monotonic()
-        missing: list[str] = []
-        aged: list[str] = []
-        for job_id in self.table.visible_keys():
-            if job_id == self.detail.job_id:
-                continue  # the detail pane keeps its own job's progress fresh
-            seen = self._progress_at.get(job_id)
-            job = self.table.jobs.get(job_id)
-            if seen is None:
-                missing.append(job_id)
-            elif job is not None and job.status not in FINISHED and now - seen > PROGRESS_MAX_AGE:
-                aged.append(job_id)
-        return missing[:FILL_BURST] if missing else aged[:1]
-
-    async def _fill_progress(self) -> Failure | None:
-        """Once a second: up to FILL_BURST rows still showing `…` (a screenful of 40 is filled
-        within about 15 s), else the one active row that aged most. Averaged over a minute
-        that stays under one DescribeJob a second, a tenth of AWS's default quota."""
-        if self.detail_loop.paused:
-            return None
-        for n, job_id in enumerate(self._progress_candidates()):
-            # The detail's DescribeJob (the user is looking) goes first.
-            if self.detail_loop.busy or time.monotonic() - self._selected_at < 1.0:
-                return None
-            if n:
-                await asyncio.sleep(FILL_SPACING)
-            self._progress_at[job_id] = time.monotonic()
-            failure = await self.data.job_progress(self, job_id)
-            if failure is not None:
-                return failure
-        return None
-
     @on(JobProgress)
     def _on_job_progress(self, message: JobProgress) -> None:
-        self._update_row(message.job)
+        self.progress.described(message.job)
+
+    async def _fill_progress(self) -> Failure | None:
+        return await self.progress.fill(lambda job_id: self.data.job_progress(self, job_id))
 
     # --- status ---------------------------------------------------------------------------
 

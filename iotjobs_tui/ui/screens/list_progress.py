@@ -1,0 +1,140 @@
+"""The job list's Succeeded column and the rollout sizes behind it, for the main screen.
+
+ListJobs carries no counters, so the column is filled by DescribeJob for the rows on screen:
+up to FILL_BURST rows a second while any still shows `…` (a screenful of 40 in about 15 s),
+then the one active row whose value aged most, after PROGRESS_MAX_AGE. Over a minute that
+stays under one DescribeJob a second, a tenth of AWS's default quota. A value is succeeded
+of the job's counted targets where known (the same meaning as the detail), else of the
+executions created so far.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
+
+from textual.message_pump import MessagePump
+
+from iotjobs_tui.aws.models import Job
+from iotjobs_tui.ui.messages import TargetsCounted
+from iotjobs_tui.ui.protocols import DataSource
+from iotjobs_tui.ui.refresh import Failure, RefreshLoop
+from iotjobs_tui.ui.widgets.job_detail import JobDetail
+from iotjobs_tui.ui.widgets.job_table import JobTable
+
+PROGRESS_MAX_AGE = 60.0
+TARGETS_RECOUNT = 600.0  # seconds: as the counter's cache; a rollout's groups rarely change
+FILL_BURST = 3  # rows described per second while some still show `…`
+FILL_SPACING = 0.3  # seconds between those calls
+FINISHED = frozenset({"COMPLETED", "CANCELED"})
+
+
+class JobsView(Protocol):
+    """What the bookkeeping reads from the main screen."""
+
+    data: DataSource
+    detail_loop: RefreshLoop
+    selected_at: float  # time.monotonic() of the last cursor move
+
+    @property
+    def table(self) -> JobTable: ...
+
+    @property
+    def detail(self) -> JobDetail: ...
+
+    def now(self) -> Any: ...
+
+
+class ListProgress:
+    def __init__(self, view: JobsView) -> None:
+        self.view = view
+        self.described_at: dict[str, float] = {}  # job id → time.monotonic() of its DescribeJob
+        self.counting: set[str] = set()  # jobs whose targets are being counted
+
+    def forget(self, job_id: str) -> None:
+        self.described_at.pop(job_id, None)
+
+    # --- a DescribeJob arrived --------------------------------------------------------------
+
+    def described(self, job: Job) -> None:
+        view = self.view
+        view.table.update_job(job.summary())
+        if job.process is not None:
+            self.show(job.job_id, job.process.count("succeeded"), job.process.total)
+        self.described_at[job.job_id] = time.monotonic()
+
+    def show(self, job_id: str, succeeded: int, executions: int) -> None:
+        """Succeeded of the counted targets where known, else of the executions ("ex")."""
+        view = self.view
+        count, _ = view.detail.targets(job_id)
+        if count is not None and count.complete and not count.members_now:
+            view.table.set_progress(job_id, succeeded, count.things, True, at=view.now())
+        else:
+            view.table.set_progress(job_id, succeeded, executions, at=view.now())
+
+    # --- the rollout's size -----------------------------------------------------------------
+
+    def count_targets(self, job: Job, target: MessagePump) -> Coroutine[Any, Any, Any] | None:
+        """The count to run for `job` (once per job: the counter caches groups for 10
+        minutes), or None. Run it as a plain worker, not an exclusive one: a count cut off
+        mid-group would be wasted, and selecting another job must not cancel one nearly done."""
+        view = self.view
+        count, _ = view.detail.targets(job.job_id)
+        if job.targets is None or job.job_id in self.counting:
+            return None
+        if count is not None and time.time() - count.counted_at < TARGETS_RECOUNT:
+            return None
+        self.counting.add(job.job_id)
+        continuous = job.target_selection == "CONTINUOUS"
+        return view.data.count_targets(target, job.job_id, job.targets, continuous)
+
+    def targets_counted(self, message: TargetsCounted) -> None:
+        view = self.view
+        if message.count is not None or message.counting is None:
+            self.counting.discard(message.job_id)
+        if message.count is None and message.counting is None:
+            return
+        previous, _ = view.detail.targets(message.job_id)
+        count = message.count or previous
+        view.detail.show_targets(count, message.counting, job_id=message.job_id, now=view.now())
+        progress = view.table.progress.get(message.job_id)
+        if message.count is not None and progress is not None:
+            self.show(message.job_id, progress[0], progress[1])
+
+    # --- the filler -------------------------------------------------------------------------
+
+    def candidates(self) -> list[str]:
+        """Visible rows with no value yet (all at once), else one active row that aged."""
+        view = self.view
+        now = time.monotonic()
+        missing: list[str] = []
+        aged: list[str] = []
+        for job_id in view.table.visible_keys():
+            if job_id == view.detail.job_id:
+                continue  # the detail pane keeps its own job's progress fresh
+            seen = self.described_at.get(job_id)
+            job = view.table.jobs.get(job_id)
+            if seen is None:
+                missing.append(job_id)
+            elif job is not None and job.status not in FINISHED and now - seen > PROGRESS_MAX_AGE:
+                aged.append(job_id)
+        return missing[:FILL_BURST] if missing else aged[:1]
+
+    async def fill(self, describe: Callable[[str], Any]) -> Failure | None:
+        """One round of the filler loop (once a second)."""
+        view = self.view
+        if view.detail_loop.paused:
+            return None
+        for n, job_id in enumerate(self.candidates()):
+            # The detail's DescribeJob (the user is looking) goes first.
+            if view.detail_loop.busy or time.monotonic() - view.selected_at < 1.0:
+                return None
+            if n:
+                await asyncio.sleep(FILL_SPACING)
+            self.described_at[job_id] = time.monotonic()
+            failure: Failure | None = await describe(job_id)
+            if failure is not None:
+                return failure
+        return None
