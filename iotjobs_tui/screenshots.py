@@ -47,6 +47,10 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         emulator.clock.advance(60)
         await pilot.press("r")
         await _wait(pilot, lambda: "finished" in detail.query_one("#d-rate").plain)
+        # The rollout's size, counted at the app's own pace (400 pages, about 160 s for the
+        # 100,000 meters): the pictures show what a user sees once it is known.
+        await _wait(pilot, lambda: detail.targets()[0] is not None, timeout=400)
+        await pilot.pause(0.3)
         await pilot.pause(0.3)
         name = f"main-{size[0]}x{size[1]}.svg"
         app.save_screenshot(filename=name, path=str(out))
