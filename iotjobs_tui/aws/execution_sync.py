@@ -22,7 +22,7 @@ calls, whatever the job's size:
    SUCCEEDED itself is never re-listed: it is the big one (up to the whole fleet).
 
 A cycle therefore costs 1 + ceil(queued/250) + ceil(in progress/250) + (small statuses that
-changed) + (up to 5 describes), about 3-8 calls, and returns how many it made.
+changed) + (up to 5 describes), about 3-10 calls, and returns how many it made.
 """
 
 from __future__ import annotations
