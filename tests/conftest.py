@@ -6,6 +6,7 @@ Every test gets its own emulator and server (port 0), so tests never share state
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,8 @@ T0 = 1_767_225_600.0
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_DEFAULT_PROFILE", None)
+# Config, themes, audit log, exports and logs go to a throwaway directory, never the real home.
+os.environ.setdefault("IOTJOBS_TUI_HOME", tempfile.mkdtemp(prefix="iotjobs-tui-tests-"))
 
 
 @pytest.fixture

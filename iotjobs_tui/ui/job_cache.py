@@ -63,9 +63,9 @@ def _reason(exc: BaseException) -> str:
 
 
 def default_directory() -> Path:
-    import platformdirs
+    from iotjobs_tui.common.paths import cache_dir
 
-    return platformdirs.user_cache_path("iotjobs-tui") / "job-lists"
+    return cache_dir() / "job-lists"
 
 
 def cache_key(

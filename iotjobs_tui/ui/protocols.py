@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from textual.message_pump import MessagePump
@@ -127,3 +128,12 @@ class ViewOptions:
     # The previous session's job list for these server-side filters, shown until the first
     # live page arrives (None: no cache, as in the demo).
     job_cache: Callable[[JobFilters], JobListCache] | None = None
+    # Writes (cancel, delete) are refused unless the user opted in (--read-write or config).
+    read_write: bool = False
+    # Clipboard delivery for `c`: auto, osc52, tmux or off.
+    clipboard: str = "auto"
+    # As the user gave them (for "copy as an AWS CLI command"); None: the SDK's defaults.
+    profile: str | None = None
+    region: str | None = None
+    # Where the audit log and exports go (None: platformdirs' user state directory).
+    state_dir: Path | None = None

@@ -27,6 +27,7 @@ from iotjobs_tui.ui.messages import (
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
 from iotjobs_tui.ui.screens.live import LiveScreen
+from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail
@@ -114,6 +115,18 @@ class ExecutionScreen(LiveScreen):
 
     async def _fetch_others(self) -> Failure | None:
         return await self.data.thing_executions(self, self.thing_name, None)
+
+    def selection(self) -> Selection | None:
+        execution = self.detail.execution
+        return Selection(
+            "execution",
+            self.job_id,
+            None,
+            self.thing_name,
+            self.number,
+            execution.status if execution is not None else None,
+            record=execution,
+        )
 
     def _matches(self, job_id: str, thing_name: str, number: int | None) -> bool:
         return job_id == self.job_id and thing_name == self.thing_name and number == self.number

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from iotjobs_tui.aws.execution_models import EXECUTION_STATUSES, FAILURE_STATUSES
-from iotjobs_tui.aws.models import COUNTER_OF, JobProcessDetails, summary_key
+from iotjobs_tui.aws.models import COUNTER_OF, Job, JobProcessDetails, summary_key
 from iotjobs_tui.common import gc_pause
 from iotjobs_tui.ui.format import format_age, status_text, zone_label
 from iotjobs_tui.ui.messages import (
@@ -34,6 +34,7 @@ from iotjobs_tui.ui.messages import (
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
 from iotjobs_tui.ui.screens.live import LiveScreen
+from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_list import SORT_LABELS, ExecutionList
@@ -60,6 +61,7 @@ class ExecutionsScreen(LiveScreen):
         self.job_id = job_id
         self.status: str | None = None
         self.loading_done = False
+        self.job: Job | None = None  # the last DescribeJob (counts loop)
         self.error: str | None = None
         self._loaded = 0
         self._process: JobProcessDetails | None = None
@@ -175,6 +177,7 @@ class ExecutionsScreen(LiveScreen):
     def _on_counted(self, message: ExecutionsCounted) -> None:
         if message.job.job_id != self.job_id:
             return
+        self.job = message.job
         self._process = message.job.process
         self._counted_at = self.monotonic()
         self._update_progress()
@@ -247,6 +250,17 @@ class ExecutionsScreen(LiveScreen):
         table.border_title = title
 
     # --- actions --------------------------------------------------------------------------
+
+    def selection(self) -> Selection | None:
+        row = self.table.selected
+        job = self.job
+        arn = job.job_arn if job is not None else None
+        if row is None:
+            return Selection("job", self.job_id, arn, status=job.status if job else None, job=job)
+        number = row.number if row.number >= 0 else None
+        return Selection(
+            "execution", self.job_id, arn, row.thing, number, row.status, job, row.summary
+        )
 
     @on(ExecutionList.Selected)
     def _on_selected(self, event: ExecutionList.Selected) -> None:

@@ -22,6 +22,7 @@ from iotjobs_tui.ui.connection import ConnectionOwner, ConnectionState
 from iotjobs_tui.ui.format import format_interval
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Fetch, RefreshLoop
+from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.widgets.status_bar import StatusBar, StatusInfo
 
 
@@ -112,6 +113,10 @@ class LiveScreen(Screen[None]):
 
     def on_tick(self) -> None:
         """Per-screen work once a second (countdowns, relative times)."""
+
+    def selection(self) -> Selection | None:
+        """The highlighted job or execution: what copy, export and writes act on."""
+        return None
 
     # --- the user's controls ----------------------------------------------------------------
 

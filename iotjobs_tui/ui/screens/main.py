@@ -33,6 +33,7 @@ from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.refresh import Failure
 from iotjobs_tui.ui.screens.list_progress import ListProgress
 from iotjobs_tui.ui.screens.live import LiveScreen
+from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets import job_table
 from iotjobs_tui.ui.widgets.filter_box import FilterBox
@@ -384,6 +385,18 @@ class MainScreen(LiveScreen):
 
     def action_focus_detail(self) -> None:
         self.detail.focus()
+
+    def selection(self) -> Selection | None:
+        self._follow_cursor()
+        job_id = self.table.selected_job_id or self.detail.job_id
+        if job_id is None:
+            return None
+        job = self.detail.job if self.detail.job_id == job_id else None
+        row = self.table.rows.get(job_id)
+        summary = row.job if row is not None else None
+        arn = job.job_arn if job is not None else summary.job_arn if summary else None
+        status = job.status if job is not None else summary.status if summary else None
+        return Selection("job", job_id, arn, status=status, job=job, record=job or summary)
 
     def _current_job(self) -> str | None:
         """The highlighted row's job: what `d`, `e` and every action act on."""
