@@ -4,11 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck imports unit bench screenshots clean
+.PHONY: demo test lint typecheck imports unit bench screenshots lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 # Bytecode first (a no-op when current): with PYTHONDONTWRITEBYTECODE set, every launch would
@@ -37,6 +37,13 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python -m iotjobs_tui.screenshots screenshots
+
+# Re-pin constraints.txt from a fresh resolve of pyproject.toml (then run make test).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[dev]'
+	{ sed -n 1,2p constraints.txt; .lock-venv/bin/pip freeze --exclude iotjobs-tui; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache snapshot_report.html

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -155,16 +156,32 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument(
         "--executions-pause",
         type=_executions_pause,
-        default=0.5,
+        default=None,
         metavar="SECONDS",
         help="pause between ListJobExecutionsForJob pages, 0 to 60 (default 0.5: at most 2 "
         "calls/s)",
     )
-    view.add_argument("--theme", metavar="NAME", help="colour theme")
+    view.add_argument(
+        "--theme", metavar="NAME", help="colour theme (a file in themes/ or a user theme)"
+    )
+    view.add_argument(
+        "--clipboard",
+        choices=("auto", "osc52", "tmux", "off"),
+        default=None,
+        help="how `c` copies: OSC 52 to the terminal, wrapped for tmux passthrough, or off "
+        "(default auto)",
+    )
     view.add_argument(
         "--local-time",
         action="store_true",
         help="show times in this machine's time zone (default: UTC, as AWS does)",
+    )
+    view.add_argument(
+        "--read-write",
+        action="store_true",
+        default=None,
+        help="allow writes (cancel a job, cancel or delete an execution), each after a typed "
+        "confirmation; default read-only",
     )
     view.add_argument(
         "--no-cache",
@@ -175,6 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-prefetch",
         action="store_true",
         help="don't fetch the first job page in a helper process while the app starts",
+    )
+    files = parser.add_argument_group("files")
+    files.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: config.toml in the user config directory, if present)",
+    )
+    files.add_argument(
+        "--log-file", metavar="PATH", help="log file (default: the user log directory)"
+    )
+    files.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default=None,
+        help="what to log (default info: API errors, retries, throttles, writes, refresh "
+        "state changes; never credentials)",
     )
     demo = parser.add_argument_group("demo")
     demo.add_argument(
@@ -255,7 +288,119 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS[:JITTER_MS]",
         help="delay added to every request, plus up to JITTER_MS at random",
     )
+    _add_watch_parser(sub)
     return parser
+
+
+def _add_watch_parser(sub: Any) -> None:
+    """`watch JOB_ID`: headless, for CI gates (iotjobs_tui.watch). The connection flags are
+    repeated here so they may follow the subcommand; SUPPRESS keeps a value given before it."""
+    watch = sub.add_parser(
+        "watch",
+        help="watch one job headless until it is done, for CI gates (exit 0 done, 1 gate "
+        "failed, 2 misuse, 3 timed out, 4 cannot watch)",
+        description=(
+            "Poll one job with DescribeJob and print a line each time its status or execution "
+            "counts change, then a JSON summary. Exit codes: 0 done, 1 a --fail-on gate failed "
+            "or the job was canceled or deleted (unless --until aborted), 2 misuse, "
+            "3 --timeout, 4 cannot watch (a permanent AWS error such as AccessDenied or an "
+            "unknown job), 130 interrupted."
+        ),
+    )
+    watch.add_argument("job_id", type=_job_id, metavar="JOB_ID", help="the job to watch")
+    watch.add_argument(
+        "--until",
+        type=_watch_until,
+        default="done",
+        metavar="done|aborted|N%",
+        help="done (default): the job is COMPLETED, CANCELED or being deleted; aborted: it is "
+        "CANCELED; N%%: N %% of the rollout's executions are finished",
+    )
+    watch.add_argument(
+        "--fail-on",
+        type=_watch_gates,
+        default=(),
+        metavar="CONDITIONS",
+        help="comma-separated, checked at every poll: aborted, failed>X%%, rejected>X%%, "
+        "timed_out>X%%, all>X%% (of the executions so far), or a count such as failed>5",
+    )
+    watch.add_argument(
+        "--json", action="store_true", help="print the change lines as JSON lines too"
+    )
+    watch.add_argument(
+        "--interval",
+        type=_interval,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds between DescribeJob calls, 1 to 3600 (default 10; more if throttled)",
+    )
+    watch.add_argument(
+        "--timeout",
+        type=_number(1, 30 * 86400, "seconds"),
+        default=None,
+        metavar="SECONDS",
+        help="give up after this long with exit code 3 (default: never)",
+    )
+    aws = watch.add_argument_group("AWS connection (as the AWS CLI)")
+    aws.add_argument("--profile", default=argparse.SUPPRESS, help="named profile")
+    aws.add_argument("--region", default=argparse.SUPPRESS, help="AWS region")
+    aws.add_argument(
+        "--endpoint-url",
+        type=_endpoint_url,
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="IoT control-plane endpoint",
+    )
+    demo = watch.add_argument_group("demo")
+    demo.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="watch a job of the built-in emulator's demo fleet, run in this process",
+    )
+    demo.add_argument(
+        "--speed",
+        type=_speed,
+        default=argparse.SUPPRESS,
+        metavar="X",
+        help="with --demo: clock speed, 0 to 10000 (default 1)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=_seed,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="with --demo: fleet seed (default 1)",
+    )
+
+
+_JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # DescribeJob's jobId pattern and length
+
+
+def _job_id(text: str) -> str:
+    if not _JOB_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a job id (1 to 64 letters, digits, - and _)"
+        )
+    return text
+
+
+def _watch_until(text: str) -> Any:
+    from iotjobs_tui.aws.gate import parse_until  # stdlib only: --help stays instant
+
+    try:
+        return parse_until(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _watch_gates(text: str) -> Any:
+    from iotjobs_tui.aws.gate import parse_gates
+
+    try:
+        return parse_gates(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _version() -> str:
@@ -276,9 +421,24 @@ def _not_a_terminal() -> str | None:
     return None
 
 
+def _load_config(path: str | None) -> Any:
+    """The config file's settings, or one line and exit 2 naming the file, key and problem."""
+    from iotjobs_tui.common.config import ConfigError, load
+
+    try:
+        return load(path)
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "watch":
+        from iotjobs_tui.watch import main as watch_main  # no Textual: see iotjobs_tui.watch
+
+        return watch_main(args)
     if args.command == "sim":
         from iotjobs_tui.sim.runner import run_foreground
 
@@ -301,6 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--speed and --seed only apply to --demo")
     if args.demo and (args.endpoint_url or args.profile):
         parser.error("--demo runs against the built-in emulator; drop --endpoint-url/--profile")
+    config = _load_config(args.config)
     stream = _not_a_terminal()
     if stream is not None:
         # The screen would be escape codes in a pipe or a file: refuse before the heavy imports,
@@ -318,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from iotjobs_tui.launch import launch
 
-        return launch(args)
+        return launch(args, config)
     finally:
         gc_pause.release()
 

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from iotjobs_tui.common import gc_pause
+from iotjobs_tui.common.config import Config
 
 DEMO_REGION = "us-east-1"
 # Fixed dummy keys: the emulator accepts any signature, and real credentials must never be
@@ -114,13 +115,34 @@ def _job_cache_factory(settings: Any) -> Any:
     return for_filters
 
 
-def launch(args: argparse.Namespace) -> int:
+def _aws_defaults(args: argparse.Namespace, config: Config) -> tuple[str | None, str | None]:
+    """Profile and region: the flag, else the AWS_* variable (left to the SDK), else the
+    config file's default."""
+    import os
+
+    profile = args.profile
+    if profile is None and not os.environ.get("AWS_PROFILE"):
+        profile = config.aws.profile
+    region = args.region
+    if region is None and not (
+        os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    ):
+        region = config.aws.region
+    return profile, region
+
+
+def launch(args: argparse.Namespace, config: Config | None = None) -> int:
+    config = config or Config()
+    from iotjobs_tui.common.logs import setup as setup_logs
+
+    setup_logs(args.log_file or config.log.file, args.log_level or config.log.level)
     prefetch = None
+    profile, region = (None, None) if args.demo else _aws_defaults(args, config)
     if not args.demo and not getattr(args, "no_prefetch", False):
         from iotjobs_tui.aws.prefetch import Prefetch
 
         # First of all, so the helper runs on the other core while this process imports.
-        prefetch = Prefetch.start(args.profile, args.region, args.endpoint_url)
+        prefetch = Prefetch.start(profile, region, args.endpoint_url)
     from iotjobs_tui.aws.session import ConnectionSettings
 
     fleet = None
@@ -136,35 +158,61 @@ def launch(args: argparse.Namespace) -> int:
         label = f"{DEMO_REGION} · demo emulator"
     else:
         settings = ConnectionSettings(
-            profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
+            profile=profile, region=region, endpoint_url=args.endpoint_url
         )
         label = settings.describe()
         if not getattr(args, "no_cache", False):
             job_cache = _job_cache_factory(settings)
     from iotjobs_tui.ui import format as ui_format  # brings Rich: not at module import
 
-    ui_format.set_local_time(bool(getattr(args, "local_time", False)))
+    local_time = bool(getattr(args, "local_time", False)) or config.view.time_zone == "local"
+    ui_format.set_local_time(local_time)
+    read_write = args.read_write if args.read_write is not None else config.read_write
     app = build_app(
         settings,
         prepare=fleet.start if fleet is not None else None,
         prefetch=prefetch,
         connection_label=label,
         demo=bool(args.demo),
-        detail_interval=args.refresh or 5.0,
-        list_interval=args.list_refresh or 15.0,
+        detail_interval=args.refresh or config.refresh.detail,
+        list_interval=args.list_refresh or config.refresh.list,
         job_id=args.job,
         thing_name=args.thing,
         execution_number=args.execution_number,
-        executions_page_pause=getattr(args, "executions_pause", 0.5),
+        executions_page_pause=(
+            args.executions_pause
+            if args.executions_pause is not None
+            else config.refresh.executions_pause
+        ),
+        read_write=bool(read_write),
+        clipboard=args.clipboard or config.view.clipboard,
+        profile=profile,
+        region=DEMO_REGION if args.demo else region,
+        keymap=config.keys,
         clock=clock,
         job_cache=job_cache,
     )
-    if args.theme:
-        if args.theme not in app.available_themes:
-            names = ", ".join(sorted(app.available_themes))
-            _error(f"unknown theme {args.theme!r} (choose from: {names})")
-            return 2
-        app.theme = args.theme
+    known = getattr(app, "binding_ids", lambda: set(config.keys))()
+    unknown = sorted(set(config.keys) - known)
+    if unknown:
+        _error(
+            f"{config.path}: keys.{unknown[0]}: is not a key binding id "
+            f"(choose from: {', '.join(sorted(known))})"
+        )
+        return 2
+    from iotjobs_tui.ui import themes
+
+    # --theme, else the config file's, else the palette's choice last time, else iotjobs-dark.
+    wanted = args.theme or config.view.theme
+    try:
+        theme = themes.launch_theme(app, wanted, getattr(app, "theme_problems", ()))
+    except themes.ThemeError as exc:
+        where = "" if args.theme or config.path is None else f"{config.path}: view.theme: "
+        _error(f"{where}{exc}")
+        return 2
+    if theme is not None:
+        app.theme = theme
+    app.remember_theme = True  # from here on a change is the user's (the palette): save it
     try:
         app.run()
     finally:

@@ -213,3 +213,31 @@ def test_aws_layer_loads_no_textual_and_the_sdk_only_in_tls() -> None:
     assert seen["sdk_without_tls"] == []
     assert seen["ui"] == []
     assert seen["ours"] == []
+
+
+def test_watch_loads_no_textual() -> None:
+    """`iotjobs-tui watch` runs headless in CI: the whole command (parsing, the connection, a
+    DescribeJob answered by the emulator with ResourceNotFound, exit 4) loads no Textual, no
+    Rich and no UI module."""
+    seen = _run(
+        f"""
+        import contextlib, io, os
+        os.environ.update(AWS_ACCESS_KEY_ID="hygiene", AWS_SECRET_ACCESS_KEY="hygiene")
+        from iotjobs_tui.sim.clock import VirtualClock
+        from iotjobs_tui.sim.emulator import Emulator
+        from iotjobs_tui.sim.server import SimServer
+
+        server = SimServer(Emulator(VirtualClock(speed=0)))
+        url = server.start_in_thread("127.0.0.1", 0)
+        from iotjobs_tui import cli
+
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = cli.main(["watch", "--region", "us-east-1", "--endpoint-url", url, "nope"])
+        server.stop_thread()
+        ui = sorted(m for m in sys.modules if m.startswith("iotjobs_tui.ui"))
+        print(json.dumps({{"code": code, "loaded": loaded({TEXTUAL!r}), "ui": ui,
+                          "sdk": "aioboto3" in sys.modules}}))
+        """
+    )
+    assert seen == {"code": 4, "loaded": [], "ui": [], "sdk": True}

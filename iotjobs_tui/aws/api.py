@@ -7,7 +7,7 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from iotjobs_tui.aws.errors import THROTTLE_CODES, is_throttle
+from iotjobs_tui.aws.errors import THROTTLE_CODES, explain, is_throttle
 from iotjobs_tui.aws.models import (
     Job,
     JobFilters,
@@ -15,6 +15,10 @@ from iotjobs_tui.aws.models import (
     parse_describe_job,
     parse_job_summary,
 )
+from iotjobs_tui.aws.pacer import Pacer
+from iotjobs_tui.common.logs import get as get_logger
+
+_log = get_logger("aws")
 
 PAGE_SIZE = 250  # ListJobs' maximum: fewest calls for a big account
 THINGS_PAGE_SIZE = 250  # ListThingsInThingGroup's maximum: 400 calls for 100,000 things
@@ -58,9 +62,12 @@ def _retry_attempts(response: Any) -> int:
 class JobsApi:
     """Read-only IoT Jobs calls over one long-lived aioboto3 `iot` client."""
 
-    def __init__(self, client: Any, stats: CallStats | None = None) -> None:
+    def __init__(
+        self, client: Any, stats: CallStats | None = None, pacer: Pacer | None = None
+    ) -> None:
         self._client = client
         self.stats = stats or CallStats()
+        self.pacer = pacer or Pacer()
         events = getattr(getattr(client, "meta", None), "events", None)
         self._hooked = events is not None
         if events is not None:
@@ -72,9 +79,11 @@ class JobsApi:
             code = (response[1].get("Error") or {}).get("Code")
             if code in THROTTLE_CODES:
                 self.stats.record_throttle()
+                _log.info("throttled (%s); botocore retries", code)
         return None  # never influence botocore's retry decision
 
     async def _call(self, operation: str, method: str, **params: Any) -> Any:
+        await self.pacer.acquire(operation)
         try:
             response = await getattr(self._client, method)(**params)
         except Exception as exc:
@@ -84,8 +93,12 @@ class JobsApi:
             self.stats.record_call(operation, retries)
             if is_throttle(exc) and not self._hooked:
                 self.stats.record_throttle()
+            _log.warning("%s failed after %d retries: %s", operation, retries, explain(exc))
             raise
-        self.stats.record_call(operation, _retry_attempts(response))
+        retries = _retry_attempts(response)
+        if retries:
+            _log.info("%s succeeded after %d retries", operation, retries)
+        self.stats.record_call(operation, retries)
         return response
 
     async def iter_job_pages(

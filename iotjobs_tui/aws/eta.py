@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from iotjobs_tui.aws.cron import window_state
 from iotjobs_tui.aws.models import RolloutConfig, SchedulingConfig
+from iotjobs_tui.common.display_zone import clock
 
 # With no rate set AWS notifies at about 1,000 things/min (`devguide:job-limits`; the console's
 # default), and `maximumPerMinute` cannot be set above 1,000.
@@ -93,10 +94,7 @@ def _rate(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value.is_integer() else f"{value:,.1f}"
 
 
-def _clock(moment: datetime, now: datetime) -> str:
-    if moment.date() == now.date():
-        return moment.strftime("%H:%M UTC")
-    return moment.strftime("%b %d %H:%M UTC")
+_clock = clock  # in the display zone: UTC, or the machine's with --local-time
 
 
 def _plan(

@@ -9,14 +9,28 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from iotjobs_tui.ui import themes
 from iotjobs_tui.ui.connection import ConnectionState
-from iotjobs_tui.ui.messages import Connected, SetupFailed
+from iotjobs_tui.ui.messages import (
+    Connected,
+    SetupFailed,
+    ThingExecutions,
+    ThingExecutionsFailed,
+)
+from iotjobs_tui.ui.palette import (
+    ConnectionProvider,
+    JobsProvider,
+    ScreenActionsProvider,
+    ThingsProvider,
+)
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.screens.main import MainScreen
@@ -29,14 +43,26 @@ class IotJobsApp(App[int]):
     # Below 140 columns the panes stack (list above detail): all seven list columns need ~100.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", id="quit"),
         # As in k9s and every CLI, not Textual 8's copy/"press ctrl+q" hint; a priority binding
         # so it quits from the filter input and every dialog too. Listed after `q`: the help
         # screen shows the first binding of an action.
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help"),
-        Binding("g", "goto_execution", "Go to execution"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("g", "goto_execution", "Go to execution", id="goto_execution"),
+        # k9s's jump: jobs, a thing's executions, region/profile, theme, this screen's actions.
+        Binding("colon,ctrl+p", "command_palette", "Jump", show=False, id="jump"),
     ]
+    COMMANDS = App.COMMANDS | {
+        JobsProvider,
+        ThingsProvider,
+        ConnectionProvider,
+        ScreenActionsProvider,
+    }
+
+    # Set by launch once the starting theme is applied: from then on a change (the palette's
+    # "Theme" command) is the user's choice, saved for the next launch.
+    remember_theme = False
 
     def __init__(self, data: DataSource, options: ViewOptions | None = None) -> None:
         super().__init__()
@@ -46,10 +72,18 @@ class IotJobsApp(App[int]):
         self.connection = ConnectionState(label=self.options.connection_label)
         data.bind(self)
         self.main_screen = MainScreen(data, self.options)
+        if self.options.keymap:
+            self.set_keymap(self.options.keymap)
+        self._thing_lookup: str | None = None  # the palette's thing jump, while it looks
+        # themes/ and the user's theme files, for --theme and the palette's "Theme" command.
+        # The theme itself stays Textual's default here; launch applies the user's choice.
+        self.theme_problems = themes.register(self)
 
     def on_mount(self) -> None:
         self._watch_terminal()
         self.push_screen(self.main_screen)
+        for problem in self.theme_problems:
+            self.notify(problem.line, title="Theme file skipped", severity="warning", markup=False)
         options = self.options
         if options.job_id and options.thing_name:
             # --job J --thing T [--execution-number N]: straight to the execution; Esc goes
@@ -76,6 +110,17 @@ class IotJobsApp(App[int]):
                     self.exit(129)
 
         self.set_interval(1.0, check)
+
+    def watch_theme(self, name: str) -> None:
+        themes.apply_ansi_colors(self)
+        if self.remember_theme:
+            try:
+                themes.remember(name)
+            except OSError as exc:
+                self.remember_theme = False  # say it once, not at every change
+                self.notify(
+                    f"The theme will not be remembered: {exc}", severity="warning", markup=False
+                )
 
     def open_execution(self, job_id: str, thing_name: str, number: int | None) -> None:
         from iotjobs_tui.ui.screens.execution import ExecutionScreen
@@ -118,6 +163,71 @@ class IotJobsApp(App[int]):
             self.action_goto_execution,
         )
 
+    # --- the palette's jumps (ui/palette.PaletteHost) ----------------------------------------
+
+    def job_ids(self) -> list[str]:
+        return list(self.main_screen.table.rows)
+
+    def _to_main(self) -> None:
+        while len(self.screen_stack) > 1 and self.screen is not self.main_screen:
+            self.pop_screen()
+
+    def jump_to_job(self, job_id: str) -> None:
+        self._to_main()
+        self.main_screen.jump_to_job(job_id)
+
+    def open_thing(self, thing_name: str) -> None:
+        """The thing's latest execution, whose side table lists every job it has run."""
+        self.notify(f"Looking up {clean(thing_name)}…", markup=False, timeout=2)
+        self._thing_lookup = thing_name
+        self.run_worker(self.data.thing_executions(self, thing_name, None), group="thing")
+
+    @on(ThingExecutions)
+    def _on_thing_executions(self, message: ThingExecutions) -> None:
+        if message.job_id is not None or message.thing_name != self._thing_lookup:
+            return  # a screen's own list, bubbling up
+        self._thing_lookup = None
+        name = clean(message.thing_name)
+        rows = [row for row in message.executions if row.job_id]
+        if not rows:
+            self.notify(f"{name} has no job executions.", markup=False)
+            return
+        epoch = datetime.min.replace(tzinfo=UTC)
+        latest = max(rows, key=lambda row: row.last_updated_at or row.queued_at or epoch)
+        assert latest.job_id is not None
+        self.open_execution(latest.job_id, message.thing_name, latest.execution_number)
+
+    @on(ThingExecutionsFailed)
+    def _on_thing_failed(self, message: ThingExecutionsFailed) -> None:
+        if message.job_id is None and message.thing_name == self._thing_lookup:
+            self._thing_lookup = None
+            self.notify(clean(message.error), title="Thing", severity="error", markup=False)
+
+    def can_switch_profile(self) -> bool:
+        return not self.options.demo
+
+    def switch_connection(self, profile: str | None, region: str | None) -> None:
+        """Reconnect in place: back to the job list, which starts over in the new place."""
+        if profile is not None and not self.can_switch_profile():
+            self.notify("The demo runs against the built-in emulator: no profiles.")
+            return
+
+        async def switch() -> None:
+            label = await self.data.switch(profile, region)
+            if profile is not None:
+                self.options.profile = profile
+            if region is not None:
+                self.options.region = region
+            if self.options.demo:
+                label = f"{region or self.connection.region} · demo emulator"
+            self.connection = ConnectionState(label=label)
+            self._to_main()
+            self.main_screen.reconnected()
+            self._connection_changed()
+            self.notify(f"Switched to {clean(label)}.", markup=False)
+
+        self.run_worker(switch(), group="switch", exclusive=True)
+
     @property
     def setup_error(self) -> str | None:
         return self.connection.error if self.connection.phase == "failed" else None
@@ -143,32 +253,41 @@ class IotJobsApp(App[int]):
             if isinstance(screen, LiveScreen):
                 screen.tick()
 
-    def action_help(self) -> None:
+    def binding_groups(self) -> list[tuple[str, list[Binding]]]:
+        """Every screen's keys, grouped as the help screen shows them."""
         from iotjobs_tui.ui.screens.document import DocumentScreen
         from iotjobs_tui.ui.screens.execution import ExecutionScreen
         from iotjobs_tui.ui.screens.executions import ExecutionsScreen
-        from iotjobs_tui.ui.screens.help import HelpScreen
         from iotjobs_tui.ui.widgets.execution_list import ExecutionList
         from iotjobs_tui.ui.widgets.job_detail import JobDetail
         from iotjobs_tui.ui.widgets.job_table import JobTable
 
+        groups: list[tuple[str, list[Any]]] = [
+            ("Main screen", [*MainScreen.BINDINGS, *self.BINDINGS]),
+            # r, p, +/- and the writes (C, D: --read-write only) work on every screen.
+            ("Every screen", list(LiveScreen.BINDINGS)),
+            ("Job list", list(JobTable.BINDINGS)),
+            ("Job detail", list(JobDetail.BINDINGS)),
+            ("Job document (d)", list(DocumentScreen.BINDINGS)),
+            (
+                "Executions (e)",
+                [*ExecutionsScreen.BINDINGS, *ExecutionList.BINDINGS],
+            ),
+            ("One execution (Enter)", list(ExecutionScreen.BINDINGS)),
+        ]
+        return [(title, [b for b in group if isinstance(b, Binding)]) for title, group in groups]
+
+    def binding_ids(self) -> set[str]:
+        """The ids the config file's [keys] table may rebind."""
+        return {b.id for _, group in self.binding_groups() for b in group if b.id}
+
+    def action_help(self) -> None:
+        from iotjobs_tui.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(
-            HelpScreen(
-                [
-                    ("Main screen", [*MainScreen.BINDINGS, *self.BINDINGS]),
-                    ("Job list", list(JobTable.BINDINGS)),
-                    ("Job detail", list(JobDetail.BINDINGS)),
-                    ("Job document (d)", list(DocumentScreen.BINDINGS)),
-                    (
-                        "Executions (e)",
-                        [*ExecutionsScreen.BINDINGS, *ExecutionList.BINDINGS],
-                    ),
-                    ("One execution (Enter)", list(ExecutionScreen.BINDINGS)),
-                ]
-            )
-        )
+        groups: list[tuple[str, list[Any]]] = list(self.binding_groups())
+        self.push_screen(HelpScreen(groups))
 
     async def on_unmount(self) -> None:
         await self.data.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -19,10 +20,12 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws import executions as ex
+from iotjobs_tui.aws import writes
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
 from iotjobs_tui.aws.errors import (
     AwsSetupError,
     describe_error,
+    error_code,
     is_permanent,
     is_throttle,
     what_to_do,
@@ -34,6 +37,7 @@ from iotjobs_tui.aws.models import JobFilters, JobSummary
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.aws.targets import TargetCounter
+from iotjobs_tui.aws.writes import WriteOutcome, WriteRequest
 from iotjobs_tui.ui.connection import account_from_arn
 from iotjobs_tui.ui.messages import (
     Connected,
@@ -374,6 +378,40 @@ class DataService:
             lambda api: self.targets.count(api, targets, continuous, on_progress=progress),
             lambda count: TargetsCounted(job_id, count),
         )
+
+    async def switch(self, profile: str | None, region: str | None) -> str:
+        """Point at another profile and/or region in place (None keeps the current one).
+
+        Workers still running against the old client fail harmlessly: every pane restarts
+        its loop, and a restarted loop ignores an older generation's outcome. Returns the
+        new connection label."""
+        async with self._lock:
+            old = self._connection
+            self.settings = dataclasses.replace(
+                self.settings,
+                profile=self.settings.profile if profile is None else profile,
+                region=self.settings.region if region is None else region,
+            )
+            self._connection = AwsConnection(self.settings)
+            self._api = None
+            self._announced = None
+            self.targets = TargetCounter()  # group sizes belong to the old account
+        if self._prefetch is not None:
+            self._prefetch.cancel()
+            self._prefetch = None
+        await old.close()
+        return self.settings.describe()
+
+    # --- writes (the screens check read-only mode before they get here) -------------------
+
+    async def write(self, target: MessagePump, request: WriteRequest) -> WriteOutcome:
+        """One confirmed write; the outcome is returned (not posted) for the audit log."""
+        try:
+            api = await self._get_api(target)
+        except Exception as exc:
+            failure = self._failure(target, exc)
+            return WriteOutcome(request, failure.error, error_code(exc))
+        return await writes.attempt(api, request)
 
     async def close(self) -> None:
         if self._prefetch is not None:

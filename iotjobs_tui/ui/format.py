@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.text import Text
 
+from iotjobs_tui.common.display_zone import set_local_time as set_local_time
+from iotjobs_tui.common.display_zone import to_display
+from iotjobs_tui.common.display_zone import zone_label as zone_label
 from iotjobs_tui.ui.text import clean, safe
 
 # 16-colour safe names, so they survive basic terminals; NO_COLOR strips them entirely.
@@ -76,30 +79,9 @@ def target_selection_text(value: str | None) -> str:
     return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value) or clean(value)
 
 
-# Every clock time the app prints is in one zone: UTC (AWS's own), or with --local-time the
-# machine's. Lists leave the zone out to fit 12 cells; `zone_label` is there to say it.
-_local_time = False
-
-
-def set_local_time(local: bool) -> None:
-    """Show clock times in the machine's time zone (True) or in UTC (False, the default)."""
-    global _local_time
-    _local_time = local
-
-
-def _display(value: datetime) -> datetime:
-    """`value` in the display zone; a naive datetime is taken to be UTC (as AWS sends)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone() if _local_time else value.astimezone(UTC)
-
-
-def zone_label(at: datetime | None = None) -> str:
-    """The display zone's short name, 'UTC' or e.g. 'CET' (at `at`: 'CEST' in summer)."""
-    if not _local_time:
-        return "UTC"
-    moment = _display(at if at is not None else datetime.now(UTC))
-    return moment.tzname() or moment.strftime("%z")
+# Every clock time the app prints is in one zone (common/display_zone): UTC, or with
+# --local-time the machine's. Lists leave the zone out to fit 12 cells; `zone_label` says it.
+_display = to_display
 
 
 def when(value: datetime | None, now: datetime) -> str:
@@ -122,6 +104,14 @@ def compact(value: int) -> str:
     if value < 1_000_000:
         return f"{value // 1000}k"
     return f"{value / 1_000_000:.1f}M"
+
+
+def when_minute(value: datetime | None) -> str:
+    """A schedule's time with its zone: '2026-12-01 15:07 UTC' (AWS schedules by the minute)."""
+    if value is None:
+        return "—"
+    shown = _display(value)
+    return f"{shown:%Y-%m-%d %H:%M} {zone_label(shown)}"
 
 
 def when_seconds(value: datetime | None) -> str:

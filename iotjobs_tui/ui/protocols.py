@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws.models import JobFilters
+from iotjobs_tui.aws.write_models import WriteOutcome, WriteRequest
 from iotjobs_tui.ui.job_cache import JobListCache
 from iotjobs_tui.ui.refresh import Failure
 
@@ -98,7 +99,13 @@ class DataSource(Protocol):
         self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
     ) -> Coroutine[Any, Any, Failure | None]: ...
 
+    def write(
+        self, target: MessagePump, request: WriteRequest
+    ) -> Coroutine[Any, Any, WriteOutcome]: ...
+
     def bind(self, owner: MessagePump) -> None: ...
+
+    async def switch(self, profile: str | None, region: str | None) -> str: ...
 
     async def close(self) -> None: ...
 
@@ -137,3 +144,5 @@ class ViewOptions:
     region: str | None = None
     # Where the audit log and exports go (None: platformdirs' user state directory).
     state_dir: Path | None = None
+    # Binding id -> key(s), from the config file's [keys] table.
+    keymap: dict[str, str] = field(default_factory=dict)

@@ -26,6 +26,8 @@ from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widget import Widget
 
+from iotjobs_tui.common.logs import get as get_logger
+
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 MAX_BACKOFF = 300.0
 
@@ -105,6 +107,8 @@ class PaneState:
 
 Fetch = Callable[[], Coroutine[Any, Any, Failure | None]]
 
+_log = get_logger("refresh")
+
 
 def sane_interval(seconds: float) -> float:
     """A finite interval within the steps' range: `nan` or 1e-9 must not flood the API."""
@@ -182,17 +186,29 @@ class RefreshLoop:
         try:
             outcome = await self.fetch()
         except Exception as exc:  # a bug in a fetch must not leave the loop busy forever
+            _log.exception("%s: the fetch raised", self.name)
             outcome = Failure(f"{type(exc).__name__}: {exc}")
         if generation != self.generation:
             return  # restarted meanwhile: a newer fetch owns the schedule
         self.busy = False
         now = self.monotonic()
         if outcome is None:
+            if self.policy.failures:
+                _log.info("%s: recovered after %d failures", self.name, self.policy.failures)
             self.policy.succeeded(now)
         else:
             self.policy.failed(now)
             if outcome.permanent:
                 self.stopped = outcome.error
+                _log.warning("%s: stopped until r: %s", self.name, outcome.error)
+            else:
+                _log.info(
+                    "%s: failure %d, next try in %.0f s: %s",
+                    self.name,
+                    self.policy.failures,
+                    self.policy.next_delay(),
+                    outcome.error,
+                )
         self.schedule()
         self._changed()
 

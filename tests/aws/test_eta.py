@@ -251,3 +251,25 @@ def test_windows_too_far_or_never_again_give_no_eta() -> None:
     once = windows("cron(0 2 1 1 ? 2026)")  # one window, then never again
     assert once.finish_at is None
     assert "no maintenance window opens in time to notify the last 99,940" in once.assumptions[-1]
+
+
+def test_clock_times_follow_the_display_zone(monkeypatch: Any) -> None:
+    """--local-time moves the ETA's clock times with everything else (was always UTC)."""
+    import os
+    import time
+
+    from iotjobs_tui.common import display_zone
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30, no daylight saving
+    time.tzset()
+    try:
+        display_zone.set_local_time(True)
+        assert display_zone.clock(utc(2026, 1, 1, 0, 30), NOW) == "06:00 IST"
+        display_zone.set_local_time(False)
+        assert display_zone.clock(utc(2026, 1, 1, 0, 30), NOW) == "00:30 UTC"
+        assert display_zone.clock(utc(2026, 1, 2, 0, 30), NOW) == "Jan 02 00:30 UTC"
+    finally:
+        display_zone.set_local_time(False)
+        monkeypatch.delenv("TZ")
+        time.tzset()
+        assert os.environ.get("TZ") is None

@@ -64,7 +64,8 @@ async def test_a_status_bar_on_every_screen(make_app: Any, iot: Any) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_executions(pilot, app)
         bar = app.screen.query_one(StatusBar)
-        await wait_for(pilot, lambda: bar.plain.startswith("live us-east-1 · http://127.0.0.1"))
+        # The RO/RW badge first (no terminal is too narrow for it), then the connection.
+        await wait_for(pilot, lambda: bar.plain.startswith(" RO live us-east-1 · http://127.0.0.1"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: "execution every" in app.screen.query_one(StatusBar).plain)
         # The account comes from the first ARN an answer carried: no extra call.

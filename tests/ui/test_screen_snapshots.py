@@ -143,3 +143,14 @@ def test_permanent_error_stops_the_list(
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["iotjobs-light", "iotjobs-high-contrast"])
+def test_main_screen_in_theme(
+    snap_compare: Any, make_app: Any, iot: Any, emulator: Any, theme: str
+) -> None:
+    """The main screen in the light theme and the 16-colour one (every other snapshot is in
+    Textual's default, which iotjobs-dark copies). Set as launch sets a --theme: before run."""
+    app = showcase(make_app, iot, emulator, monotonic=FrozenMonotonic())
+    app.theme = theme
+    assert snap_compare(app, terminal_size=(160, 48), run_before=ready)

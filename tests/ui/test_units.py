@@ -160,11 +160,11 @@ def test_schedule_window_and_next_rollouts() -> None:
     text = lines.plain
     assert "cron(0 2 ? * SUN *) for 1 h 30 min" in text
     assert "not understood" in text
-    assert "open now, closes 2026-01-04 03:30:00 UTC (in 30 min)" in text
-    assert "2026-01-04T02:00  (1 h ago)" in text
+    assert "open now, closes 2026-01-04 03:30 UTC (in 30 min)" in text
+    assert "2026-01-04 02:00 UTC  (1 h ago)" in text
     closed = schedule_text(job, datetime(2026, 1, 1, tzinfo=UTC))
     assert closed is not None
-    assert "closed, next opens 2026-01-04 02:00:00 UTC (in 3 d 2 h)" in closed.plain
+    assert "closed, next opens 2026-01-04 02:00 UTC (in 3 d 2 h)" in closed.plain
 
 
 def test_list_dates_and_compact_counts() -> None:
@@ -194,14 +194,14 @@ def test_status_parts_show_state() -> None:
     info = StatusInfo(connection=connected, demo=True, panes=[fresh, failing])
     plain = "".join(part.plain for part in status_parts(info, 7))
     # The connection comes first, so a narrow terminal keeps it.
-    assert plain.startswith(" DEMO  live eu-west-1 · account 123456789012")
+    assert plain.startswith(" RO  DEMO  live eu-west-1 · account 123456789012")
     assert "job every 5s, updated    3 s ago" in plain
     assert "list every 15s, updated   40 s ago STALE, retry in 12s" in plain
     assert "throttled" not in plain
     paused = [PaneState("job", 5, 3, False, False, paused=True)]
     info = StatusInfo(connection=connected, demo=False, panes=paused, throttled=3)
     plain = "".join(part.plain for part in status_parts(info, 7))
-    assert plain.startswith("PAUSED") and "throttled 3" in plain
+    assert plain.startswith(" RO PAUSED") and "throttled 3" in plain
     assert "retry in" not in plain  # paused: no retry is coming
 
 
@@ -210,7 +210,9 @@ def test_the_badge_never_says_live_before_a_call_succeeded() -> None:
     from iotjobs_tui.ui.widgets.status_bar import StatusInfo, status_parts
 
     def badge(state: ConnectionState) -> str:
-        return status_parts(StatusInfo(connection=state, demo=False), 7)[0].plain
+        return status_parts(StatusInfo(connection=state, demo=False), 7)[0].plain.removeprefix(
+            " RO "
+        )
 
     state = ConnectionState(label="us-east-1")
     assert badge(state).startswith("connecting…")

@@ -74,10 +74,10 @@ def _cut(text: str, note: str) -> str:
 
 class DocumentScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("b", "toggle_substitution", "Before/after substitution"),
-        Binding("escape,q,d", "close", "Close"),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("b", "toggle_substitution", "Before/after substitution", id="toggle_substitution"),
+        Binding("escape,q,d", "close", "Close", id="close"),
+        Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
     ]
 
     def __init__(self, data: DataSource, job_id: str) -> None:

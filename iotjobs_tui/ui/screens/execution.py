@@ -42,9 +42,9 @@ NO_OTHERS_TITLE = Text("No other jobs on this thing", style="dim", end="")
 
 class ExecutionScreen(LiveScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("left_square_bracket", "previous_number", "Previous #"),
-        Binding("right_square_bracket", "next_number", "Next #"),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("left_square_bracket", "previous_number", "Previous #", id="previous_number"),
+        Binding("right_square_bracket", "next_number", "Next #", id="next_number"),
     ]
 
     def __init__(
@@ -163,6 +163,7 @@ class ExecutionScreen(LiveScreen):
 
     @on(ThingExecutions)
     def _on_thing_executions(self, message: ThingExecutions) -> None:
+        message.stop()  # this screen's own answer: the App's palette lookup is not waiting
         if message.thing_name != self.thing_name:
             return
         if message.job_id is None:
@@ -181,6 +182,7 @@ class ExecutionScreen(LiveScreen):
 
     @on(ThingExecutionsFailed)
     def _on_thing_failed(self, message: ThingExecutionsFailed) -> None:
+        message.stop()
         if message.thing_name != self.thing_name:
             return
         target = "#x-history" if message.job_id else "#x-others"

@@ -47,13 +47,17 @@ FILTERS: tuple[str | None, ...] = (None, *EXECUTION_STATUSES)
 
 class ExecutionsScreen(LiveScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "filter", "Filter things"),
-        Binding("f", "status_filter", "Status filter"),
-        Binding("F", "status_filter_back", "Status filter back", show=False),
-        Binding("n", "next_failure", "Next failure"),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "sort_reverse", "Reverse sort", show=False),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("slash", "filter", "Filter things", id="filter"),
+        Binding("f", "status_filter", "Status filter", id="status_filter"),
+        Binding(
+            "F", "status_filter_back", "Status filter back", show=False, id="status_filter_back"
+        ),
+        Binding("n", "next_failure", "Next failure", id="next_failure"),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("S", "sort_reverse", "Reverse sort", show=False, id="sort_reverse"),
+        # The rows shown (after both filters) to a file: names, CSV, JSON or a re-run recipe.
+        Binding("x", "export", "Export", show=False, id="export"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions, job_id: str) -> None:
@@ -306,6 +310,21 @@ class ExecutionsScreen(LiveScreen):
     def action_next_failure(self) -> None:
         if not self.table.next_matching(FAILURE_STATUSES):
             self.notify("No failed, timed-out or rejected execution loaded.", markup=False)
+
+    def action_export(self) -> None:
+        from iotjobs_tui.aws.export import ExportContext
+        from iotjobs_tui.ui.screens.export import offer_export
+
+        table = self.table
+        offer_export(
+            self,
+            job=self.job,
+            summaries=[row.summary for row in table.visible_rows],
+            context=ExportContext(self.job_id, self.now(), self.status, table.text_filter),
+            options=self.options,
+            connection=self.connection,
+            partial=not self.loading_done,
+        )
 
     def action_sort(self) -> None:
         self.table.cycle_sort()

@@ -29,12 +29,17 @@ from iotjobs_tui.ui.widgets.status_bar import StatusBar, StatusInfo
 class LiveScreen(Screen[None]):
     # The keys that matter come first: an 80-column footer keeps what fits, from the left.
     BINDINGS = [
-        Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("p", "pause", "Pause"),
-        Binding("plus,equals_sign", "slower", "Refresh less often", show=False),
-        Binding("minus", "faster", "Refresh more often", show=False),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("question_mark", "app.help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("plus,equals_sign", "slower", "Refresh less often", show=False, id="slower"),
+        Binding("minus", "faster", "Refresh more often", show=False, id="faster"),
+        # Copy the highlighted item (id, ARN, JSON, CLI command) over OSC 52.
+        Binding("c", "copy", "Copy", show=False, id="copy"),
+        # Writes (read-only unless --read-write): each asks for a typed confirmation.
+        Binding("C", "cancel_write", "Cancel job/execution", show=False, id="cancel"),
+        Binding("D", "delete_execution", "Delete execution", show=False, id="delete"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions) -> None:
@@ -106,6 +111,7 @@ class LiveScreen(Screen[None]):
             panes=[loop.state() for loop in self.loops],
             throttled=stats.throttled if stats else 0,
             calls_per_minute=stats.calls_in_last(60) if stats else None,
+            read_write=self.options.read_write,
         )
         for bar in self.query(StatusBar):
             bar.show(info)
@@ -117,6 +123,11 @@ class LiveScreen(Screen[None]):
     def selection(self) -> Selection | None:
         """The highlighted job or execution: what copy, export and writes act on."""
         return None
+
+    def action_copy(self) -> None:
+        from iotjobs_tui.ui.screens.copy import offer_copy
+
+        offer_copy(self, self.selection(), self.options, self.connection)
 
     # --- the user's controls ----------------------------------------------------------------
 
@@ -154,6 +165,16 @@ class LiveScreen(Screen[None]):
 
     def action_faster(self) -> None:
         self._step(True)
+
+    def action_cancel_write(self) -> None:
+        from iotjobs_tui.ui.screens import write_actions
+
+        write_actions.cancel(self)
+
+    def action_delete_execution(self) -> None:
+        from iotjobs_tui.ui.screens import write_actions
+
+        write_actions.delete(self)
 
     def action_slower(self) -> None:
         self._step(False)

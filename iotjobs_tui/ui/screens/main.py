@@ -48,14 +48,14 @@ GC_RELEASE_AT_THE_LATEST = 10.0  # seconds after mount, if no job rows arrived b
 
 class MainScreen(LiveScreen):
     BINDINGS = [
-        Binding("slash", "filter", "Filter"),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "sort_reverse", "Reverse sort", show=False),
-        Binding("f", "server_filters", "Server filter"),
-        Binding("d", "document", "Document"),
-        Binding("e", "executions", "Executions"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("enter", "focus_detail", "Detail", show=False),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("S", "sort_reverse", "Reverse sort", show=False, id="sort_reverse"),
+        Binding("f", "server_filters", "Server filter", id="server_filters"),
+        Binding("d", "document", "Document", id="document"),
+        Binding("e", "executions", "Executions", id="executions"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+        Binding("enter", "focus_detail", "Detail", show=False, id="focus_detail"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions) -> None:
@@ -235,6 +235,20 @@ class MainScreen(LiveScreen):
             text.append("  (showing the last good list)", style="dim")
         widget.update(text)
         widget.display = True
+
+    def jump_to_job(self, job_id: str) -> None:
+        """The palette's jump: the row if the list has it (clearing a filter that hides it),
+        else the detail describes it anyway and says it is not in the list."""
+        table = self.table
+        if job_id in table.rows and not table.select_key(job_id):
+            self.action_clear_filter()
+            table.select_key(job_id)
+        table.focus()
+        if table.selected_job_id == job_id:
+            self._follow_cursor()
+            return
+        self._select(job_id)
+        self.notify(f"Job {clean(job_id)} is not in the job list.", markup=False)
 
     def _apply_pending_select(self) -> None:
         job_id = self._pending_select
@@ -427,8 +441,15 @@ class MainScreen(LiveScreen):
 
         self.app.push_screen(FilterScreen(self.filters), self.apply_filters)
 
-    def apply_filters(self, filters: JobFilters | None) -> None:
-        if filters is None or filters == self.filters:
+    def reconnected(self) -> None:
+        """Another profile or region: nothing on screen is true of it. Start over."""
+        self.progress = ListProgress(self)
+        self.detail.forget_all()
+        self.detail_loop.stop()
+        self.apply_filters(self.filters, force=True)
+
+    def apply_filters(self, filters: JobFilters | None, force: bool = False) -> None:
+        if filters is None or (filters == self.filters and not force):
             return
         self.filters = filters
         self._job_count_loaded = False

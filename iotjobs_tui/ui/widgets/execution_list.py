@@ -188,7 +188,7 @@ SORT_LABELS = {LOAD_ORDER: "load order", **{c.key: c.label.lower() for c in COLU
 class ExecutionList(KeyedTable[Row]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *KeyedTable.NAVIGATION,
-        Binding("enter", "select", "Open execution"),
+        Binding("enter", "select", "Open execution", id="select"),
     ]
     LOAD_ORDER_SORT = True
 

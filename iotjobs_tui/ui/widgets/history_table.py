@@ -105,7 +105,7 @@ class HistoryTable(KeyedTable[ExecutionRow]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *KeyedTable.NAVIGATION,
-        Binding("enter", "select", "Open this execution number", show=False),
+        Binding("enter", "select", "Open this execution number", show=False, id="select"),
     ]
 
     def __init__(self, *, id: str | None = None, now: Callable[[], datetime] | None = None) -> None:
@@ -142,7 +142,7 @@ class OtherJobsTable(KeyedTable[ExecutionRow]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *KeyedTable.NAVIGATION,
-        Binding("enter", "select", "Open this job's execution", show=False),
+        Binding("enter", "select", "Open this job's execution", show=False, id="select"),
     ]
 
     def __init__(self, *, id: str | None = None, now: Callable[[], datetime] | None = None) -> None:

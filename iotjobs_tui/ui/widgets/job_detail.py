@@ -85,11 +85,11 @@ class Field(Static):
 
 class JobDetail(VerticalScroll):
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("enter", "screen.executions", "Executions"),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("a", "toggle_arns", "Full ARNs"),
+        Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
+        Binding("enter", "screen.executions", "Executions", id="executions"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="scroll_end"),
+        Binding("a", "toggle_arns", "Full ARNs", id="toggle_arns"),
     ]
     can_focus = True
 
@@ -158,6 +158,11 @@ class JobDetail(VerticalScroll):
         message = "Loading…" if job_id else "No job selected."
         self.field("d-message").set(Text(message, style="dim"))
         self.scroll_home(animate=False)
+
+    def forget_all(self) -> None:
+        """Another account or region: no job and no target count shown here is true of it."""
+        self.select(None)
+        self._targets.clear()
 
     def show_error(self, job_id: str, error: str) -> None:
         if job_id != self.job_id:

@@ -205,7 +205,7 @@ class JobTable(KeyedTable[JobRow]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *KeyedTable.NAVIGATION,
-        Binding("enter", "select", "Job detail", show=False),
+        Binding("enter", "select", "Job detail", show=False, id="select"),
     ]
     GUTTER = 1
 

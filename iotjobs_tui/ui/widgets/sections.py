@@ -35,6 +35,7 @@ from iotjobs_tui.ui.format import (
     relative,
     status_text,
     target_selection_text,
+    when_minute,
     when_seconds,
 )
 from iotjobs_tui.ui.text import safe
@@ -522,7 +523,8 @@ def schedule_text(job: Job, now: datetime) -> Lines | None:
         ):
             if raw is None:
                 continue
-            value = safe(raw)
+            # In the display zone like every other time; as sent only if it did not parse.
+            value = Text(when_minute(parsed)) if parsed is not None else safe(raw)
             if parsed is not None:
                 value.append(f"  ({relative(parsed, now)})", style="dim")
             lines.add(label, value)
@@ -542,18 +544,21 @@ def schedule_text(job: Job, now: datetime) -> Lines | None:
         if state is not None:
             if state.open_now and state.closes_at is not None:
                 value = Text("open now", style="bold green")
-                value.append(f", closes {when_seconds(state.closes_at)} ")
+                value.append(f", closes {when_minute(state.closes_at)} ")
                 value.append(f"({relative(state.closes_at, now)})", style="dim")
             elif state.opens_at is not None:
                 value = Text("closed", style="yellow")
-                value.append(f", next opens {when_seconds(state.opens_at)} ")
+                value.append(f", next opens {when_minute(state.opens_at)} ")
                 value.append(f"({relative(state.opens_at, now)})", style="dim")
             else:
                 value = Text("closed, no future opening", style="yellow")
             lines.add("window", value)
     if rollouts:
         for i, rollout in enumerate(rollouts[:7]):
-            value = safe(rollout.start_time or "?")
+            start = rollout.start
+            value = (
+                Text(when_minute(start)) if start is not None else safe(rollout.start_time or "?")
+            )
             if rollout.start is not None:
                 value.append(f"  ({relative(rollout.start, now)})", style="dim")
             lines.add("next rollouts" if i == 0 else "", value)

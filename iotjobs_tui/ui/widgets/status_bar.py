@@ -28,6 +28,7 @@ class StatusInfo:
     panes: list[PaneState] = field(default_factory=list)
     throttled: int = 0
     calls_per_minute: int | None = None
+    read_write: bool = False
 
 
 def _pane(pane: PaneState) -> Text:
@@ -54,6 +55,11 @@ def _pane(pane: PaneState) -> Text:
 
 def _badge(info: StatusInfo, paused: bool) -> Text:
     text = Text(end="")
+    # First, so no terminal is too narrow to show whether writes are on.
+    if info.read_write:
+        text.append(" RW ", style="bold reverse red")
+    else:
+        text.append(" RO ", style="dim")
     if info.demo:
         text.append(" DEMO ", style="bold reverse magenta")
         text.append(" ")

@@ -32,13 +32,13 @@ __all__ = ["LOAD_ORDER", "Column", "KeyedTable", "TableRow"]
 class KeyedTable(ScrollView, RowHooks[T], Generic[T], can_focus=True):
     # Subclasses list these again with their own Enter, so the help screen shows them all.
     NAVIGATION: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First row", show=False),
-        Binding("end,G", "last", "Last row", show=False),
-        Binding("g", "g", "First row (g g)", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("home", "first", "First row", show=False, id="first"),
+        Binding("end,G", "last", "Last row", show=False, id="last"),
+        Binding("g", "g", "First row (g g)", show=False, id="g"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [*NAVIGATION, Binding("enter", "select", "Open")]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
