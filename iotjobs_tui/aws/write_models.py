@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import TERMINAL_STATUSES
 from iotjobs_tui.aws.models import JobProcessDetails
 
@@ -223,3 +224,26 @@ def plan_delete_execution(status: str | None, number: int | None, *, force: bool
     return f"Status unknown: deletes {which} if finished; an unfinished one " + (
         "is deleted too." if force else "needs force."
     )
+
+
+def plan_rollout_stop(
+    process: JobProcessDetails | None, targets: TargetCount | None, counting: TargetCount | None
+) -> str:
+    """What a job cancel does to the targets the rollout has not reached, in numbers where the
+    targets are counted. A retry adds an execution, so executions >= things reached, and the
+    things never reached are at least targets - executions (never a guess dressed as exact)."""
+    base = "The rollout stops too: targets not notified yet get no execution"
+    total = process.total if process is not None else None
+    if targets is not None and targets.complete and total is not None:
+        left = max(0, targets.things - total)
+        later = "; things added to its groups later get none either" if targets.members_now else ""
+        if left == 0:
+            # Retries can make executions outnumber targets: some may still be unreached.
+            return f"{base} ({total:,} executions for {targets.things:,} targets){later}."
+        return (
+            f"The rollout stops too: at least {left:,} of the {targets.things:,} targets have no "
+            f"execution yet and get none{later}."
+        )
+    if counting is not None:
+        return f"{base} (counting the targets: {counting.things:,} so far)."
+    return f"{base}."

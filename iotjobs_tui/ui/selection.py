@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.models import Job
 
 
@@ -25,3 +26,6 @@ class Selection:
     # The highlighted record as loaded (a Job, JobSummary, JobExecution or execution
     # summary dataclass), for "copy as JSON".
     record: object | None = None
+    # The job's targets: the last finished count and one under way (main screen only).
+    targets: TargetCount | None = None
+    counting: TargetCount | None = None

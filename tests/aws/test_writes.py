@@ -168,3 +168,28 @@ async def test_cancel_of_a_finished_job_is_one_sentence_with_the_code(
     assert outcome.code == "InvalidRequestException"
     assert outcome.error is not None and outcome.error.count(".") == 1
     assert "server filter" not in outcome.error  # the read path's remedy is not for writes
+
+
+def test_the_rollout_stop_in_numbers() -> None:
+    from iotjobs_tui.aws.eta import TargetCount
+    from iotjobs_tui.aws.models import JobProcessDetails
+    from iotjobs_tui.aws.write_models import plan_rollout_stop
+
+    process = JobProcessDetails(queued=0, in_progress=680, succeeded=320)
+    counted = TargetCount(things=100_000, complete=True, members_now=False, calls=400, counted_at=0)
+    assert plan_rollout_stop(process, counted, None) == (
+        "The rollout stops too: at least 99,000 of the 100,000 targets have no execution yet "
+        "and get none."
+    )
+    dynamic = TargetCount(things=100_000, complete=True, members_now=True, calls=400, counted_at=0)
+    assert "things added to its groups later get none either" in plan_rollout_stop(
+        process, dynamic, None
+    )
+    partial = TargetCount(things=4_250, complete=False, members_now=False, calls=17, counted_at=0)
+    assert plan_rollout_stop(process, None, partial) == (
+        "The rollout stops too: targets not notified yet get no execution "
+        "(counting the targets: 4,250 so far)."
+    )
+    assert plan_rollout_stop(process, None, None).endswith("get no execution.")
+    small = TargetCount(things=500, complete=True, members_now=False, calls=2, counted_at=0)
+    assert "(1,000 executions for 500 targets)" in plan_rollout_stop(process, small, None)

@@ -33,6 +33,7 @@ from iotjobs_tui.aws.write_models import (
     plan,
     plan_cancel_execution,
     plan_delete_execution,
+    plan_rollout_stop,
     reason_code_problem,
 )
 from iotjobs_tui.ui.selection import Selection
@@ -91,10 +92,9 @@ class ConfirmWriteScreen(ModalScreen[ConfirmResult]):
             yield Static(self._subject(), id="w-subject")
             yield Static("", id="w-plan")
             if job and self.selection.status in ("IN_PROGRESS", "SCHEDULED", None):
-                yield Static(
-                    "The rollout stops too: targets not notified yet get no execution.",
-                    id="w-rollout",
-                )
+                sel = self.selection
+                process = sel.job.process if sel.job is not None else None
+                yield Static(plan_rollout_stop(process, sel.targets, sel.counting), id="w-rollout")
             yield Static(Text(_FORCE[self.operation], style="italic"), id="w-force-why")
             yield Checkbox("force", id="w-force", compact=True)
             if job:

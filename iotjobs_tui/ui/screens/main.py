@@ -410,7 +410,17 @@ class MainScreen(LiveScreen):
         summary = row.job if row is not None else None
         arn = job.job_arn if job is not None else summary.job_arn if summary else None
         status = job.status if job is not None else summary.status if summary else None
-        return Selection("job", job_id, arn, status=status, job=job, record=job or summary)
+        count, counting = self.detail.targets(job_id)
+        return Selection(
+            "job",
+            job_id,
+            arn,
+            status=status,
+            job=job,
+            record=job or summary,
+            targets=count,
+            counting=counting,
+        )
 
     def _current_job(self) -> str | None:
         """The highlighted row's job: what `d`, `e` and every action act on."""
