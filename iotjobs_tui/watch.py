@@ -388,7 +388,7 @@ def main(args: argparse.Namespace, error: Callable[[str], NoReturn] = _misuse) -
             profile=args.profile, region=args.region, endpoint_url=args.endpoint_url
         )
         return run(settings, options)
-    from iotjobs_tui.launch import demo_settings, start_demo  # the emulator, no Textual
+    from iotjobs_tui.demo import demo_settings, start_demo  # the emulator, no Textual
 
     speed = 1.0 if args.speed is None else args.speed
     _emulator, server, url = start_demo(1 if args.seed is None else args.seed, speed)
