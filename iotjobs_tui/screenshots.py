@@ -56,6 +56,12 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         app.save_screenshot(filename=name, path=str(out))
         if size != DRILL_DOWN_SIZE:
             return out / name
+        # The same screen in the light theme (themes/iotjobs-light.toml).
+        app.theme = "iotjobs-light"
+        await pilot.pause(0.3)
+        app.save_screenshot(filename=f"main-{size[0]}x{size[1]}-light.svg", path=str(out))
+        app.theme = "textual-dark"
+        await pilot.pause(0.3)
         # The drill-down: this job's executions, then the first failure among them.
         from iotjobs_tui.ui.screens.executions import ExecutionsScreen
         from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail

@@ -1,50 +1,82 @@
 """The one limiter every call goes through (the TUI's panes, the target counter, `watch`).
 
-AWS's default quota is about 10 calls a second per job API, per account and region, and
-the user's other tools (the console, scripts, CI) share it. A token bucket per operation
-keeps this app at half of that at most, whatever its panes ask for at once: a burst of
-`BURST` calls goes straight through, then calls wait their turn. Waits are counted, so the
-cost of pacing is visible (bench_calls prints it).
+AWS's default quota is about 10 calls a second per job API, per account and region, and the
+user's other tools (the console, scripts, CI) share it. Two budgets, both leaky buckets from
+aiolimiter (a well-kept library, rather than a hand-rolled token bucket):
+
+- every call: at most `RATE` a second per operation (a burst of that many goes straight
+  through), half of AWS's default quota, whatever the panes ask for at once;
+- background calls (what the user did not ask for by a key: the list's progress filler, the
+  target count, the why panel's sample, the stuck triage) also take a token from a per
+  operation budget of `BACKGROUND_RATE` a second and a shared one of `BACKGROUND_TOTAL` a
+  second, so watching a rollout costs at most ~2 calls a second beyond what is on screen.
+
+A call is background when made inside `background()` (a context variable: it follows the
+worker's task, so no parameter is threaded through the AWS layer). Waits are counted, so
+the cost of pacing is visible (bench_calls prints it).
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import contextvars
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+from aiolimiter import AsyncLimiter
 
 RATE = 5.0  # calls a second per operation: half of AWS's default per-API quota
-BURST = 5.0
+BACKGROUND_RATE = 1.0  # background calls a second per operation
+BACKGROUND_TOTAL = 2.0  # background calls a second, all operations together
+
+_background: contextvars.ContextVar[bool] = contextvars.ContextVar("background", default=False)
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Calls made inside (in this task) use the background budgets too."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
+def in_background() -> bool:
+    return _background.get()
 
 
 class Pacer:
     def __init__(
         self,
         rate: float = RATE,
-        burst: float = BURST,
+        background_rate: float = BACKGROUND_RATE,
+        background_total: float = BACKGROUND_TOTAL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.rate, self.burst, self._clock = rate, burst, clock
-        self._tokens: dict[str, float] = {}
-        self._stamp: dict[str, float] = {}
+        self.rate, self.background_rate = rate, background_rate
+        self._clock = clock
+        self._every: dict[str, AsyncLimiter] = {}
+        self._quiet: dict[str, AsyncLimiter] = {}
+        self._quiet_total = AsyncLimiter(background_total, 1.0)
         self.waits = 0  # calls that had to wait
         self.waited = 0.0  # seconds spent waiting, in total
+        self.background_calls = 0
 
-    def delay(self, operation: str) -> float:
-        """Take a token for `operation`; the seconds to wait before sending (0: go now)."""
-        now = self._clock()
-        tokens = self._tokens.get(operation, self.burst)
-        last = self._stamp.get(operation, now)
-        tokens = min(self.burst, tokens + (now - last) * self.rate) - 1.0
-        self._tokens[operation], self._stamp[operation] = tokens, now
-        if tokens >= 0:
-            return 0.0
-        wait = -tokens / self.rate
-        self.waits += 1
-        self.waited += wait
-        return wait
+    def _limiter(self, table: dict[str, AsyncLimiter], operation: str, rate: float) -> AsyncLimiter:
+        limiter = table.get(operation)
+        if limiter is None:
+            limiter = table[operation] = AsyncLimiter(rate, 1.0)
+        return limiter
 
     async def acquire(self, operation: str) -> None:
-        wait = self.delay(operation)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        started = self._clock()
+        if in_background():
+            self.background_calls += 1
+            await self._quiet_total.acquire()
+            await self._limiter(self._quiet, operation, self.background_rate).acquire()
+        await self._limiter(self._every, operation, self.rate).acquire()
+        waited = self._clock() - started
+        if waited > 0.001:
+            self.waits += 1
+            self.waited += waited

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws import executions as ex
-from iotjobs_tui.aws import writes
+from iotjobs_tui.aws import pacer, writes
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
 from iotjobs_tui.aws.errors import (
     AwsSetupError,
@@ -220,18 +220,23 @@ class DataService:
             return failure
         return None
 
-    async def _run(
+    async def run(
         self,
         target: MessagePump,
         call: Callable[[JobsApi], Awaitable[R]],
         ok: Callable[[R], Message],
         fail: Callable[[Failure], Message | None] = lambda failure: None,
         arn: Callable[[R], str | None] = lambda result: None,
+        *,
+        background: bool = False,
     ) -> Failure | None:
         """One call, one policy: `ok(result)` or `fail(failure)` is posted to `target`, and
-        the outcome is returned to the pane's loop."""
+        the outcome is returned to the pane's loop. `background`: work the user did not ask
+        for by a key, paced by the smaller background budget (aws/pacer.py)."""
         try:
-            result = await call(await self._get_api(target))
+            api = await self._get_api(target)
+            with pacer.background() if background else contextlib.nullcontext():
+                result = await call(api)
         except Exception as exc:
             failure = self._failure(target, exc)
             message = fail(failure)
@@ -243,7 +248,7 @@ class DataService:
         return None
 
     async def describe_job(self, target: MessagePump, job_id: str) -> Failure | None:
-        return await self._run(
+        return await self.run(
             target,
             lambda api: api.describe_job(job_id),
             JobDescribed,
@@ -253,14 +258,18 @@ class DataService:
 
     async def job_progress(self, target: MessagePump, job_id: str) -> Failure | None:
         """A list row's progress (DescribeJob); the row says its own age."""
-        return await self._run(
-            target, lambda api: api.describe_job(job_id), JobProgress, arn=lambda j: j.job_arn
+        return await self.run(
+            target,
+            lambda api: api.describe_job(job_id),
+            JobProgress,
+            arn=lambda j: j.job_arn,
+            background=True,
         )
 
     async def job_document(
         self, target: MessagePump, job_id: str, before_substitution: bool
     ) -> Failure | None:
-        return await self._run(
+        return await self.run(
             target,
             lambda api: api.get_job_document(job_id, before_substitution),
             lambda document: DocumentLoaded(job_id, before_substitution, document),
@@ -303,7 +312,7 @@ class DataService:
         pause: float = DEFAULT_PAGE_PAUSE,
     ) -> Failure | None:
         """One refresh cycle of a loaded list (see `aws.execution_sync`)."""
-        return await self._run(
+        return await self.run(
             target,
             lambda api: sync_executions(
                 api,
@@ -321,7 +330,7 @@ class DataService:
 
     async def count_executions(self, target: MessagePump, job_id: str) -> Failure | None:
         """DescribeJob's per-status counts for the executions screen."""
-        return await self._run(
+        return await self.run(
             target,
             lambda api: api.describe_job(job_id),
             lambda job: ExecutionsCounted(job, time.monotonic()),
@@ -331,7 +340,7 @@ class DataService:
     async def describe_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
     ) -> Failure | None:
-        return await self._run(
+        return await self.run(
             target,
             lambda api: ex.describe_job_execution(api, job_id, thing_name, number),
             lambda execution: ExecutionDescribed(execution, thing_name, time.monotonic()),
@@ -341,7 +350,7 @@ class DataService:
     async def thing_executions(
         self, target: MessagePump, thing_name: str, job_id: str | None
     ) -> Failure | None:
-        return await self._run(
+        return await self.run(
             target,
             lambda api: ex.list_thing_executions(api, thing_name, job_id),
             lambda rows: ThingExecutions(thing_name, job_id, rows),
@@ -351,7 +360,7 @@ class DataService:
     async def locate_execution(
         self, target: MessagePump, job_id: str, thing_name: str, number: int | None
     ) -> Failure | None:
-        return await self._run(
+        return await self.run(
             target,
             lambda api: ex.locate_execution(api, job_id, thing_name, number),
             ExecutionLocated,
@@ -373,11 +382,18 @@ class DataService:
                 last[0] = now
                 target.post_message(TargetsCounted(job_id, None, partial))
 
-        return await self._run(
+        return await self.run(
             target,
             lambda api: self.targets.count(api, targets, continuous, on_progress=progress),
             lambda count: TargetsCounted(job_id, count),
+            background=True,
         )
+
+    # --- insight: why panel (issue 12) -------------------------------------------------------
+
+    # --- insight: stuck triage (issue 12) ---------------------------------------------------
+
+    # --- connection ---------------------------------------------------------------------------
 
     async def switch(self, profile: str | None, region: str | None) -> str:
         """Point at another profile and/or region in place (None keeps the current one).

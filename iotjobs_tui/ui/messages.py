@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -181,3 +182,14 @@ class TargetsCounted(Message):
     job_id: str
     count: TargetCount | None
     counting: TargetCount | None = None
+
+
+@dataclass
+class ShowThings(Message):
+    """An insight section's `Enter`: list exactly these things' executions of the job
+    (`known`: executions already described, shown at once with their age)."""
+
+    job_id: str
+    title: str
+    things: tuple[str, ...]
+    known: dict[str, Any] = field(default_factory=dict)

@@ -103,6 +103,10 @@ class DataSource(Protocol):
         self, target: MessagePump, request: WriteRequest
     ) -> Coroutine[Any, Any, WriteOutcome]: ...
 
+    # --- insight: why panel (issue 12) ---
+
+    # --- insight: stuck triage (issue 12) ---
+
     def bind(self, owner: MessagePump) -> None: ...
 
     async def switch(self, profile: str | None, region: str | None) -> str: ...

@@ -8,7 +8,7 @@ from typing import Any
 from iotjobs_tui.ui.screens.execution import ExecutionScreen
 from iotjobs_tui.ui.screens.main import MainScreen
 from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail
-from iotjobs_tui.ui.widgets.job_detail import Field
+from iotjobs_tui.ui.widgets.field import Field
 
 from .conftest import wait_for
 from .test_main_screen import painted

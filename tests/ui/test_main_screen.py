@@ -12,7 +12,8 @@ from iotjobs_tui.aws.models import JobFilters
 from iotjobs_tui.sim.errors import ServiceError
 from iotjobs_tui.sim.server import FaultInjector
 from iotjobs_tui.ui.screens.main import MainScreen
-from iotjobs_tui.ui.widgets.job_detail import Field, JobDetail
+from iotjobs_tui.ui.widgets.field import Field
+from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.job_table import JobTable
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 

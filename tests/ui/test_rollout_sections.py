@@ -18,7 +18,8 @@ from iotjobs_tui.aws.models import (
 )
 from iotjobs_tui.aws.targets import TargetCount
 from iotjobs_tui.ui.format import stacked_bar
-from iotjobs_tui.ui.widgets.job_detail import Field, JobDetail
+from iotjobs_tui.ui.widgets.field import Field
+from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.sections import (
     EXECUTED_MEANS,
     RateTracker,

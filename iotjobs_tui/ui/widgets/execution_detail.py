@@ -19,7 +19,7 @@ from iotjobs_tui.aws.execution_models import JobExecution
 from iotjobs_tui.ui.format import number, span_in_words, status_text, when_seconds
 from iotjobs_tui.ui.stuck import countdown, stuck_reason
 from iotjobs_tui.ui.text import safe
-from iotjobs_tui.ui.widgets.job_detail import Field
+from iotjobs_tui.ui.widgets.field import Field
 from iotjobs_tui.ui.widgets.sections import Lines, extra_text, heading
 
 

@@ -8,14 +8,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from iotjobs_tui.aws.eta import Estimate, TargetCount, estimate
 from iotjobs_tui.aws.models import Job, JobProcessDetails
 from iotjobs_tui.ui.format import stacked_bar, status_text, target_selection_text
 from iotjobs_tui.ui.text import safe
+from iotjobs_tui.ui.widgets.abort_radar import AbortRadar
+from iotjobs_tui.ui.widgets.field import Field
+from iotjobs_tui.ui.widgets.insight import InsightSection
 from iotjobs_tui.ui.widgets.sections import (
-    Lines,
     RateTracker,
     arns_text,
     bar_counts,
@@ -31,56 +32,15 @@ from iotjobs_tui.ui.widgets.sections import (
     targets_text,
     times_text,
 )
+from iotjobs_tui.ui.widgets.stuck_triage import StuckTriage
+from iotjobs_tui.ui.widgets.timeline import Timeline
+from iotjobs_tui.ui.widgets.why_panel import WhyPanel
 
 # What the ETA is computed from: the job, its target count and the measured rates.
 _EstimateInputs = tuple[Job, TargetCount | None, tuple[float, float] | None]
 
 # Cells around the content: the border (2), the padding (2) and a vertical scrollbar (2).
 _CHROME = 6
-
-
-def _shape(value: Text | Lines) -> tuple[int, ...]:
-    """What decides the rendered height: the line count of an unwrapped Text, or every
-    value's length in a grid (same lengths wrap the same way)."""
-    if isinstance(value, Text):
-        if value.no_wrap:
-            return (value.plain.count("\n"),)
-        return (-1, *(len(line) for line in value.plain.split("\n")))
-    return (-2, *(len(label) * 1000 + len(text.plain) for label, text in value.rows))
-
-
-class Field(Static):
-    """A Static that repaints only when given different text (fewer bytes over SSH).
-
-    With `wrap=False` its Text never wraps (long lines end in an ellipsis), so its height is
-    its line count and an update of the same height skips the layout pass: a layout
-    repaints every scrollbar on screen, kilobytes per refresh over SSH.
-    """
-
-    def __init__(self, *, id: str | None = None, classes: str = "", wrap: bool = True) -> None:
-        super().__init__("", id=id, classes=classes)
-        self._value: Text | Lines | None = None
-        self._wrap = wrap
-
-    def set(self, value: Text | Lines | None) -> None:
-        if value is None:
-            if self.display:
-                self.display = False
-            self._value = None
-            return
-        if not self.display:
-            self.display = True
-        if isinstance(value, Text) and not self._wrap:
-            value.no_wrap = True
-            value.overflow = "ellipsis"
-        if value != self._value:
-            same_shape = self._value is not None and _shape(self._value) == _shape(value)
-            self._value = value
-            self.update(value, layout=not same_shape)
-
-    @property
-    def plain(self) -> str:
-        return "" if self._value is None else self._value.plain
 
 
 class JobDetail(VerticalScroll):
@@ -119,6 +79,12 @@ class JobDetail(VerticalScroll):
         yield Field(id="d-processing", wrap=False)
         # Rates, the ETA and its assumptions: wrapped at words, never cut.
         yield Field(id="d-rate")
+        # What no other tool answers (issue 12): will it abort, why it fails, who is stuck,
+        # is it getting worse. Each section hides itself until it knows something.
+        yield AbortRadar(id="d-radar")
+        yield WhyPanel(id="d-why")
+        yield StuckTriage(id="d-stuck")
+        yield Timeline(id="d-timeline")
         yield Field(id="d-summary-head", classes="section-head")
         yield Field(id="d-summary")
         # With `a`: every ARN whole on its own line (its Text never wraps).
@@ -130,6 +96,10 @@ class JobDetail(VerticalScroll):
         yield Field(id="d-schedule")
         yield Field(id="d-extra-head", classes="section-head")
         yield Field(id="d-extra")
+
+    @property
+    def sections(self) -> list[InsightSection]:
+        return list(self.query(InsightSection))
 
     def on_mount(self) -> None:
         for field in self.query(Field):
@@ -157,6 +127,8 @@ class JobDetail(VerticalScroll):
         self.field("d-title").set(title)
         message = "Loading…" if job_id else "No job selected."
         self.field("d-message").set(Text(message, style="dim"))
+        for section in self.sections:
+            section.select(job_id)
         self.scroll_home(animate=False)
 
     def forget_all(self) -> None:
@@ -200,6 +172,8 @@ class JobDetail(VerticalScroll):
         extra = extra_text(job.extra)
         self.field("d-extra-head").set(heading("Other members") if extra else None)
         self.field("d-extra").set(extra)
+        for section in self.sections:
+            section.show_job(job, now)
 
     def show_targets(
         self,
@@ -221,6 +195,8 @@ class JobDetail(VerticalScroll):
         self._targets[key] = (count, counting)
         if key == self.job_id and self.job is not None:
             self._show_progress(now or self._now)
+            for section in self.sections:
+                section.show_targets(count, counting)
 
     def targets(self, job_id: str | None = None) -> tuple[TargetCount | None, TargetCount | None]:
         """(count, counting) stored for `job_id` (default: the selected job)."""
@@ -230,6 +206,8 @@ class JobDetail(VerticalScroll):
     def refresh_clock(self, now: datetime) -> None:
         """Re-evaluate time-relative text (window open/closed, 'in 3 min', the ETA)."""
         self._now = now
+        for section in self.sections:
+            section.tick(now)
         if self.job is None:
             return
         schedule = schedule_text(self.job, now)
