@@ -189,6 +189,8 @@ def launch(args: argparse.Namespace, config: Config | None = None) -> int:
             prefetch.cancel()
     if getattr(app, "return_code", None) == 129:
         return 129  # the terminal went away (SIGHUP): as a shell reports it
+    if getattr(app, "crash", None) and getattr(app, "return_code", None) == 1:
+        return 1  # a burst of internal errors: Textual printed our one line naming the log
     if app.setup_error:
         _error(app.setup_error)
         return 1

@@ -24,6 +24,14 @@ def default_path() -> Path:
     return paths.log_dir() / LOG_NAME
 
 
+_current: list[Path | None] = [None]
+
+
+def current_path() -> Path | None:
+    """The file `setup` opened (None: not logging to a file)."""
+    return _current[0]
+
+
 def setup(file: str | Path | None, level: str = "info") -> Path | None:
     """Log to `file` (default: the user log directory). Returns the path, or None if it could
     not be opened: a log must never stop the app from starting."""
@@ -39,12 +47,14 @@ def setup(file: str | Path | None, level: str = "info") -> Path | None:
         )
     except OSError:
         logger.addHandler(logging.NullHandler())
+        _current[0] = None
         return None
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
     )
     logger.addHandler(handler)
     logger.setLevel(getattr(logging, level.upper(), logging.INFO))
+    _current[0] = path
     logger.info("started; logging at %s to %s", level, path)
     return path
 

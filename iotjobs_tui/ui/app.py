@@ -8,16 +8,20 @@ import errno
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from iotjobs_tui.ui import themes
+from iotjobs_tui.common import logs
+from iotjobs_tui.ui import resilience, themes
 from iotjobs_tui.ui.connection import ConnectionState
 from iotjobs_tui.ui.messages import (
     Connected,
@@ -35,6 +39,11 @@ from iotjobs_tui.ui.protocols import DataSource, ViewOptions
 from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.screens.main import MainScreen
 from iotjobs_tui.ui.text import clean
+
+# A burst of this many internal errors within CRASH_WINDOW seconds ends the app.
+CRASH_BURST = 5
+CRASH_WINDOW = 10.0
+_log = logs.get("app")
 
 
 class IotJobsApp(App[int]):
@@ -75,6 +84,12 @@ class IotJobsApp(App[int]):
         if self.options.keymap:
             self.set_keymap(self.options.keymap)
         self._thing_lookup: str | None = None  # the palette's thing jump, while it looks
+        # None: survive bugs when running in a terminal; tests (headless) let them raise.
+        self.survive_errors: bool | None = None
+        self.crash: str | None = None
+        self._errors: list[float] = []
+        self._toasts: dict[tuple[str, str], float] = {}  # (message, title) -> shown until
+        resilience.install()
         # themes/ and the user's theme files, for --theme and the palette's "Theme" command.
         # The theme itself stays Textual's default here; launch applies the user's choice.
         self.theme_problems = themes.register(self)
@@ -288,6 +303,74 @@ class IotJobsApp(App[int]):
             return
         groups: list[tuple[str, list[Any]]] = list(self.binding_groups())
         self.push_screen(HelpScreen(groups))
+
+    # --- notifications and bugs ---------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, unless the same one is on screen already (a failing loop retried every
+        few seconds would otherwise stack copies over the status bar)."""
+        now = time.monotonic()
+        key = (message, title)
+        if self._toasts.get(key, 0.0) > now:
+            return
+        shown_for = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self._toasts = {k: until for k, until in self._toasts.items() if until > now}
+        self._toasts[key] = now + shown_for
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def survives(self) -> bool:
+        """Survive bugs when running in a terminal; under tests (headless) Textual's own
+        behaviour stands, so a bug fails its test, unless a test opts in."""
+        return self.survive_errors if self.survive_errors is not None else not self.is_headless
+
+    def report_bug(self, error: Exception) -> bool:
+        """Log the traceback and say it in one sentence. False once a burst of them (a frame
+        failing to render every time) says the app cannot work: then it must end."""
+        if getattr(error, "_iotjobs_reported", False):
+            return False  # reported on its way here (ui/resilience): the burst ends the app
+        error._iotjobs_reported = True  # type: ignore[attr-defined]
+        sentence = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        _log.error("internal error: %s", sentence, exc_info=error)
+        self.crash = sentence
+        now = time.monotonic()
+        self._errors = [t for t in self._errors if now - t < CRASH_WINDOW] + [now]
+        if len(self._errors) >= CRASH_BURST:
+            return False
+        where = logs.current_path()
+        self.notify(
+            f"Internal error: {clean(sentence)}. The app goes on"
+            + (f"; the traceback is in {where}." if where else "."),
+            title="Bug",
+            severity="error",
+            markup=False,
+        )
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """What reaches here (a worker, a timer, a render) would end the app: a bug must not
+        end an hour's watch, unless it keeps happening (see `report_bug`). Then the app
+        ends, the terminal restored, with one line naming the log."""
+        if self.survives() and self.report_bug(error):
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        if not self.survives():
+            super()._fatal_error()
+            return
+        where = logs.current_path()
+        line = f"iotjobs-tui: internal error ({self.crash})"
+        line += f"; the traceback is in {where}" if where else ""
+        self._exit_renderables.append(Text(line, no_wrap=False))
+        self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
         await self.data.close()
