@@ -34,6 +34,8 @@ test: lint typecheck imports unit
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@echo "== bench/soak.py (3 minutes; the full soak is 30: bench/soak.py --minutes 30)"
+	$(BIN)/python bench/soak.py --minutes 3
 
 screenshots: $(STAMP)
 	$(BIN)/python -m iotjobs_tui.screenshots screenshots
