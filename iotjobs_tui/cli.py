@@ -14,6 +14,8 @@ from typing import Any
 
 from iotjobs_tui.cli_types import (
     ArgumentParser,
+    FaultAction,
+    command,
     endpoint_url,
     execution_number,
     executions_pause,
@@ -91,6 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="how `c` copies: OSC 52 to the terminal, wrapped for tmux passthrough, or off "
         "(default auto)",
+    )
+    view.add_argument(
+        "--alerts",
+        action="store_true",
+        default=None,
+        help="alert on the watched job: abort close, aborted, completed, stuck executions, "
+        "stale data (default off)",
+    )
+    view.add_argument(
+        "--alert-delivery",
+        choices=("bel", "osc9", "osc777"),
+        default=None,
+        help="how an alert reaches the terminal: a bell, or an OSC 9 / OSC 777 desktop "
+        "notification (default bel; turns alerts on)",
+    )
+    view.add_argument(
+        "--on-alert",
+        type=command,
+        default=None,
+        metavar="CMD",
+        help="run CMD (no shell) on each alert, with IOTJOBS_JOB_ID, IOTJOBS_EVENT, "
+        "IOTJOBS_SUCCEEDED… in its environment (turns alerts on)",
     )
     view.add_argument(
         "--local-time",
@@ -209,6 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS[:JITTER_MS]",
         help="delay added to every request, plus up to JITTER_MS at random",
     )
+    faults.add_argument(
+        "--fault",
+        nargs="+",
+        action=FaultAction,
+        default=[],
+        metavar=("KIND", "KEY=VALUE"),
+        help="a fault, e.g. `error AccessDenied ops=DescribeJob`, `credentials AKID1,AKID2 "
+        "expires_in=300`, `unknown-enum status`, `drop-member`, `extra-member`, `wrong-type`, "
+        "`long-string`, `replace MEMBER value=V`, `reset`, `truncate`, `html`, `drip`, "
+        "`latency 500 ops=ListJobs`; common keys: ops=OP,OP (default all), share=0..1, "
+        "name=N (see README; repeatable)",
+    )
     add_watch_parser(sub)
     return parser
 
@@ -262,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tps=args.tps,
             error_rates=args.error_rate,
             latency=args.latency,
+            faults=args.fault,
         )
     if args.thing and not args.job:
         parser.error("--thing needs --job")

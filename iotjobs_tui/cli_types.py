@@ -101,6 +101,36 @@ def fault_flag(parse_name: str) -> Any:
     return parse
 
 
+class FaultAction(argparse.Action):
+    """`--fault KIND [VALUE] [KEY=VALUE ...]` (repeatable): appends (name or None, rule), parsed
+    by `iotjobs_tui.sim.fault_rules` (imported only when the flag is used)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        from iotjobs_tui.sim.fault_rules import parse_fault_tokens
+
+        try:
+            parsed = parse_fault_tokens(list(values))
+        except ValueError as exc:
+            raise argparse.ArgumentError(self, str(exc)) from None
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest) or []), parsed])
+
+
+def command(text: str) -> tuple[str, ...]:
+    """`--on-alert`'s command, split into argv as a POSIX shell would (it runs without one)."""
+    from iotjobs_tui.common.config import split_command
+
+    try:
+        return split_command(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
 _JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # DescribeJob's jobId pattern and length
 
 

@@ -98,6 +98,23 @@ def _aws_defaults(args: argparse.Namespace, config: Config) -> tuple[str | None,
     return profile, region
 
 
+def _alert_settings(args: argparse.Namespace, config: Config) -> Any:
+    """Flags over the config's [alerts]; `--alert-delivery` or `--on-alert` turn alerts on."""
+    from iotjobs_tui.aws.alerts import AlertSettings
+
+    wanted = config.alerts
+    delivery = getattr(args, "alert_delivery", None)
+    hook = getattr(args, "on_alert", None)
+    return AlertSettings(
+        enabled=bool(getattr(args, "alerts", None) or delivery or hook or wanted.enabled),
+        delivery=delivery or wanted.delivery,
+        on_alert=tuple(hook or wanted.on_alert),
+        abort_fraction=wanted.abort_fraction,
+        stuck_over=wanted.stuck_over,
+        stale_minutes=wanted.stale_minutes,
+    )
+
+
 def launch(args: argparse.Namespace, config: Config | None = None) -> int:
     config = config or Config()
     from iotjobs_tui.common.logs import setup as setup_logs
@@ -158,6 +175,9 @@ def launch(args: argparse.Namespace, config: Config | None = None) -> int:
         keymap=config.keys,
         clock=clock,
         job_cache=job_cache,
+        alerts=_alert_settings(args, config),
+        **config.why.view_options(),
+        **config.stuck.view_options(),
     )
     known = getattr(app, "binding_ids", lambda: set(config.keys))()
     unknown = sorted(set(config.keys) - known)

@@ -326,7 +326,7 @@ def test_ctrl_c_and_sigterm_end_with_the_summary(
 @pytest.mark.parametrize(
     ("job_id", "code", "reason"),
     [
-        ("diag-upload-coredumps-gw", 0, "completed"),
+        ("sensor-calibration-dub-01", 0, "completed"),
         ("fw-2_4_2-rollout-esp32", 1, "abort fired: FAILED_THRESHOLD_EXCEEDED"),
     ],
 )

@@ -23,9 +23,11 @@ CONFIG_NAME = "config.toml"
 CLIPBOARD_MODES = ("auto", "osc52", "tmux", "off")
 TIME_ZONES = ("utc", "local")
 LOG_LEVELS = ("debug", "info", "warning", "error")
+ALERT_DELIVERIES = ("bel", "osc9", "osc777")
 # A Textual key name, or several separated by commas ("ctrl+r,f5").
 _KEY = re.compile(r"^[a-z0-9_+\-]+(,[a-z0-9_+\-]+)*$")
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_DETAILS_KEY = re.compile(r"[a-zA-Z0-9:_-]{1,128}")  # the model's DetailsKey
 
 
 class ConfigError(Exception):
@@ -64,12 +66,73 @@ class LogConfig:
 
 
 @dataclass(frozen=True)
+class WhyConfig:
+    """The why panel: which statusDetails keys name a bucket, how many executions it samples.
+    None keeps the built-in default (aws.why.DEFAULT_KEYS; 100 executions)."""
+
+    keys: tuple[str, ...] | None = None
+    sample: int | None = None
+
+    def view_options(self) -> dict[str, Any]:
+        """ViewOptions' why_keys and why_sample, for the ones the file sets."""
+        options: dict[str, Any] = {}
+        if self.keys is not None:
+            options["why_keys"] = self.keys
+        if self.sample is not None:
+            options["why_sample"] = self.sample
+        return options
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    """[alerts]: off unless enabled; how they are delivered and when they fire (ui/alerts.py)."""
+
+    enabled: bool = False
+    delivery: str = "bel"  # bel, osc9 or osc777
+    on_alert: tuple[str, ...] = ()  # the hook's argv (split as a shell would, run without one)
+    abort_fraction: float = 0.8  # of an abort criterion's threshold
+    stuck_over: int = 10  # stuck executions
+    stale_minutes: float = 5.0
+
+
+def split_command(text: str) -> tuple[str, ...]:
+    """`--on-alert`'s command as argv, split as a POSIX shell would; ValueError if empty or
+    unbalanced. It is run without a shell: no pipes, no variables, no globbing."""
+    import shlex
+
+    try:
+        argv = tuple(shlex.split(text))
+    except ValueError as exc:
+        raise ValueError(f"cannot split {text!r} into words ({exc})") from None
+    if not argv:
+        raise ValueError("is an empty command")
+    return argv
+
+
+@dataclass(frozen=True)
+class StuckConfig:
+    """[stuck]: when the stuck triage suspects an execution (aws.stuck's defaults)."""
+
+    queued_minutes: float = 10.0  # QUEUED this long: never picked up
+    in_progress_minutes: float = 30.0  # IN_PROGRESS without an update this long: silent
+
+    def view_options(self) -> dict[str, Any]:
+        return {
+            "stuck_queued_minutes": self.queued_minutes,
+            "stuck_in_progress_minutes": self.in_progress_minutes,
+        }
+
+
+@dataclass(frozen=True)
 class Config:
     path: str | None = None  # the file it came from (None: defaults only)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     aws: AwsConfig = field(default_factory=AwsConfig)
     view: ViewConfig = field(default_factory=ViewConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    why: WhyConfig = field(default_factory=WhyConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    stuck: StuckConfig = field(default_factory=StuckConfig)
     read_write: bool = False
     # Textual binding id -> key(s), e.g. {"refresh": "f5"} (see the README's key table).
     keys: dict[str, str] = field(default_factory=dict)
@@ -147,6 +210,42 @@ class _Reader:
             raise self.error(key, f"must be true or false (got {value!r})")
         return value
 
+    def count(self, key: str, low: int, high: int) -> int | None:
+        if key not in self.table:
+            return None
+        value = self.table.pop(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problem = f"must be a whole number from {low:,} to {high:,} (got {value!r})"
+            raise self.error(key, problem)
+        return value
+
+    def names(self, key: str, pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+        """A non-empty list of distinct strings, each matching `pattern`."""
+        if key not in self.table:
+            return None
+        value = self.table.pop(key)
+        if not isinstance(value, list) or not value:
+            raise self.error(key, f"must be a non-empty list of strings (got {value!r})")
+        for item in value:
+            if not isinstance(item, str) or not pattern.fullmatch(item):
+                raise self.error(key, f"{item!r} is not a statusDetails key ([a-zA-Z0-9:_-]+)")
+        if len(set(value)) != len(value):
+            raise self.error(key, "lists a key twice")
+        return tuple(value)
+
+    def number(self, key: str, default: float, low: float, high: float, unit: str = "") -> float:
+        """A finite number from `low` to `high` (above `low` when `low` is 0)."""
+        if key not in self.table:
+            return default
+        value = self.table.pop(key)
+        unit = f" {unit}" if unit else ""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(key, f"must be a number{unit and ' of' + unit} (got {value!r})")
+        if not math.isfinite(value) or not low <= value <= high or (low == 0 and value == 0):
+            span = f"above 0 and at most {high:g}" if low == 0 else f"from {low:g} to {high:g}"
+            raise self.error(key, f"must be {span}{unit} (got {value!r})")
+        return float(value)
+
     def table_of(self, key: str) -> _Reader:
         value = self.table.pop(key, {})
         if not isinstance(value, dict):
@@ -180,6 +279,33 @@ def decode(document: dict[str, Any], path: Path | str = "<config>") -> Config:
     log = top.table_of("log")
     log_config = LogConfig(file=log.text("file"), level=log.text("level", LOG_LEVELS) or "info")
     log.done()
+    why = top.table_of("why")
+    why_config = WhyConfig(
+        keys=why.names("keys", _DETAILS_KEY), sample=why.count("sample", 1, 10_000)
+    )
+    why.done()
+    alerts = top.table_of("alerts")
+    command = alerts.text("on_alert")
+    try:
+        on_alert = split_command(command) if command is not None else ()
+    except ValueError as exc:
+        raise alerts.error("on_alert", str(exc)) from None
+    stuck_over = alerts.count("stuck_over", 0, 10_000_000)
+    alerts_config = AlertsConfig(
+        enabled=alerts.flag("enabled", False),
+        delivery=alerts.text("delivery", ALERT_DELIVERIES) or "bel",
+        on_alert=on_alert,
+        abort_fraction=alerts.number("abort_fraction", 0.8, 0, 1),
+        stuck_over=10 if stuck_over is None else stuck_over,
+        stale_minutes=alerts.number("stale_minutes", 5.0, 1, 1440, "minutes"),
+    )
+    alerts.done()
+    stuck = top.table_of("stuck")
+    stuck_config = StuckConfig(
+        queued_minutes=stuck.number("queued_minutes", 10.0, 1, 10_080, "minutes"),
+        in_progress_minutes=stuck.number("in_progress_minutes", 30.0, 1, 10_080, "minutes"),
+    )
+    stuck.done()
     read_write = top.flag("read_write", False)
     keys_table = top.table_of("keys")
     keys: dict[str, str] = {}
@@ -195,6 +321,9 @@ def decode(document: dict[str, Any], path: Path | str = "<config>") -> Config:
         aws=aws_config,
         view=view_config,
         log=log_config,
+        why=why_config,
+        alerts=alerts_config,
+        stuck=stuck_config,
         read_write=read_write,
         keys=keys,
     )

@@ -58,6 +58,8 @@ def load(emulator: Emulator, seed: int) -> None:
     started = time.monotonic()
     present = clock.now()
     emulator.rng.seed(seed)
+    # The demo account has fleet indexing with connectivity: GetThingConnectivityData answers.
+    emulator.config.connectivity_indexing = True
     sim = devices.install(emulator, profiles=DEMO_PROFILES, seed=seed)
     ctx = control_context(emulator, REGION)
     # ~200,000 long-lived objects: collecting while building them is wasted time.

@@ -9,7 +9,14 @@ Hierarchies (a thing belongs to at most one group of each):
   bad lot (a child group) fails together;
 - rollout rings: `rollout-rings` -> `ring-canary` (about 2% of the fleet);
 - `lab-hil-bench`: four dev kits with no simulated device, for a person or a test to drive;
-- `region-us-central` -> four sites of 25,000 smart meters (`meter-us-central-dal-00042`).
+- `region-us-central` -> four sites of 25,000 smart meters (`meter-us-central-dal-00042`); a
+  third of them, in batches of 50 by serial number, are hardware revision C
+  (`hw-efr32mg24-rev-c`, a child of `hw-efr32mg24`).
+
+Failure reasons cluster by hardware, unevenly, so the why panel has something to find
+(`FLEET_PROFILES`, which replace the built-in profiles of the same name in the demo): the bad
+ESP32 lot fails mostly with FLASH_WRITE_ERROR, revision C meters fail four times as often as
+the others and mostly with FLASH_WRITE_ERROR, the other meters mostly with CHECKSUM_MISMATCH.
 
 Names read like a real fleet's: `sensor-eu-west-ams-0042`, `gw-us-east-nyc-0007`.
 """
@@ -17,10 +24,10 @@ Names read like a real fleet's: `sensor-eu-west-ams-0042`, `gw-us-east-nyc-0007`
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from iotjobs_tui.sim.devices import PROFILE_ATTRIBUTE
+from iotjobs_tui.sim.devices import BUILTIN_PROFILES, PROFILE_ATTRIBUTE, DeviceProfile
 from iotjobs_tui.sim.emulator import Emulator
 from iotjobs_tui.sim.handlers import things as thing_handlers
 from iotjobs_tui.sim.registry import CONTROL, RequestContext
@@ -121,6 +128,40 @@ BAD_LOT = "hw-esp32-s3-lot-2611"
 BAD_LOT_SHARE = 0.15
 CANARY_SHARE = 0.02
 DEVKITS = ("devkit-hil-01", "devkit-hil-02", "devkit-hil-03", "devkit-hil-04")
+
+METER_REV_C = "hw-efr32mg24-rev-c"
+METER_BATCH = 50  # meters were fitted in batches of 50 serial numbers; every third is rev C
+
+
+def is_rev_c(number: int) -> bool:
+    return (number - 1) // METER_BATCH % 3 == 2
+
+
+def _weighted(**weights: int) -> tuple[str, ...]:
+    """Reasons repeated by weight: a device's uniform choice among them is a weighted one."""
+    return tuple(reason for reason, weight in weights.items() for _ in range(weight))
+
+
+# Outcome shares and steps as the built-in profiles (so every run's timing and outcome draws
+# are the same); only which reason a failure reports changes, and rev C fails more.
+FLEET_PROFILES: tuple[DeviceProfile, ...] = (
+    replace(
+        BUILTIN_PROFILES["bad-batch"],
+        failure_reasons=_weighted(FLASH_WRITE_ERROR=7, CHECKSUM_MISMATCH=2, BOOTLOOP_ROLLBACK=1),
+    ),
+    replace(
+        BUILTIN_PROFILES["meter"],
+        failure_reasons=_weighted(CHECKSUM_MISMATCH=7, MESH_ROUTE_LOST=3),
+    ),
+    replace(
+        BUILTIN_PROFILES["meter"],
+        name="meter-rev-c",
+        description="Smart meter, hardware revision C: a flash part that wears out early.",
+        succeed=0.955,
+        fail=0.04,
+        failure_reasons=_weighted(FLASH_WRITE_ERROR=8, CHECKSUM_MISMATCH=1, MESH_ROUTE_LOST=1),
+    ),
+)
 
 METER_REGION = "us-central"
 METER_SITES: tuple[tuple[str, str], ...] = (
@@ -256,6 +297,7 @@ def build_meters(ctx: RequestContext, created_at: float) -> int:
     region_group = f"region-{METER_REGION}"
     _group(ctx, region_group, None, "Fleet region us-central (smart meters)", {})
     hw_members = state.groups["hw-efr32mg24"].things
+    rev_c_members: set[str] = set()
     # thingIds: a random UUID prefix from the seeded RNG and a scrambled 48-bit counter (an
     # odd multiplier is a bijection mod 2**48, so ids stay unique); a UUID per thing from the
     # RNG would cost a fifth of the startup budget.
@@ -273,7 +315,6 @@ def build_meters(ctx: RequestContext, created_at: float) -> int:
             {"city": city, "utility": "NTX-Power"},
         )
         name_prefix = f"meter-{METER_REGION}-{code.split('-')[0]}-"
-        pair = (site_group, "hw-efr32mg24")
         names = [f"{name_prefix}{number:05d}" for number in range(1, METERS_PER_SITE + 1)]
         things.update(
             (
@@ -286,14 +327,24 @@ def build_meters(ctx: RequestContext, created_at: float) -> int:
                     None,
                     created_at,
                     1,
-                    set(pair),
+                    {site_group, METER_REV_C if is_rev_c(i) else "hw-efr32mg24"},
                 ),
             )
             for i, name in enumerate(names, 1)
         )
         state.groups[site_group].things.update(names)
-        hw_members.update(names)
+        rev_c_members.update(name for i, name in enumerate(names, 1) if is_rev_c(i))
+        hw_members.update(name for i, name in enumerate(names, 1) if not is_rev_c(i))
         made += len(names)
+    # Made last, so the RNG draws before it (every thing id above) are as they were.
+    _group(
+        ctx,
+        METER_REV_C,
+        "hw-efr32mg24",
+        "Smart meters, hardware revision C (flash part from a second source)",
+        {"revision": "C", PROFILE_ATTRIBUTE: "meter-rev-c"},
+    )
+    state.groups[METER_REV_C].things.update(rev_c_members)
     return made
 
 

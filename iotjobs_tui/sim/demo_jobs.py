@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from iotjobs_tui.sim.demo_fleet import FLEET_PROFILES
 from iotjobs_tui.sim.devices import DeviceProfile, Step
 
 ACCOUNT_ROLE = "arn:aws:iam::{account}:role/iot-jobs-presign-artifacts"
@@ -28,8 +29,10 @@ REBOOT_STEPS = (Step("reboot", 40.0), Step("health-check", 15.0))
 DIAG_STEPS = (Step("collect-logs", 20.0), Step("upload", 45.0, updates=2))
 MODEL_STEPS = (Step("download", 60.0, updates=2), Step("benchmark", 20.0))
 
-# Profiles only the demo uses (given to a job with `profile=`).
+# Profiles only the demo uses (given to a job with `profile=`), and the fleet's own (failure
+# reasons that cluster by hardware, for the why panel: `demo_fleet.FLEET_PROFILES`).
 DEMO_PROFILES: tuple[DeviceProfile, ...] = (
+    *FLEET_PROFILES,
     DeviceProfile(
         "modem-regression",
         "nRF9160 modem firmware 1.3.2 bricks the DFU path on a third of the devices.",
@@ -68,6 +71,12 @@ DEMO_PROFILES: tuple[DeviceProfile, ...] = (
         failure_reasons=("BOOT_VALIDATION_FAILED",),
         react_seconds=(1.0, 4.0),
         poll_seconds=15.0,
+    ),
+    DeviceProfile(
+        "soak-test",
+        "A six-hour soak test: the gateway stays IN_PROGRESS, reporting every 10 minutes.",
+        steps=(Step("soak-test", 6 * 3600.0, jitter=0.05, updates=36),),
+        react_seconds=(1.0, 4.0),
     ),
     DeviceProfile(
         "config-push",
@@ -519,6 +528,24 @@ CATALOGUE: tuple[JobSpec, ...] = (
         params={**TIMEOUT_30, "jobExecutionsRolloutConfig": {"maximumPerMinute": 2}},
     ),
     JobSpec(
+        "gw-soak-test-sjc-02",
+        "Six-hour soak test of fleet agent 1.9.1 on four San Jose gateways.",
+        "IN_PROGRESS for hours: holds its gateways, so the next job waits behind it",
+        40,
+        things=(("sjc-02", "gw", 4),),
+        document={"operation": "soak-test", "agent": "1.9.1", "hours": 6},
+        profile="soak-test",
+    ),
+    JobSpec(
+        "gw-agent-1_9_1-sjc-02",
+        "Fleet agent 1.9.1 for the San Jose gateways under soak test.",
+        "IN_PROGRESS, its QUEUED executions blocked behind another job on the same things",
+        25,
+        things=(("sjc-02", "gw", 4),),
+        document=firmware("fleet-agent", "1.9.1", "linux-arm64", 15_206_400),
+        params=TIMEOUT_30,
+    ),
+    JobSpec(
         "sensor-calibration-dub-01",
         "Humidity calibration offsets for Dublin sensors (batch HUM-0425).",
         "IN_PROGRESS config push at 5/min",
@@ -553,7 +580,22 @@ CATALOGUE: tuple[JobSpec, ...] = (
         0.25,
         groups=("region-us-central",),
         document=firmware("meter-fw", "5.2.0", "efr32mg24", 786_432),
-        params={**TIMEOUT_30, "jobExecutionsRolloutConfig": {"maximumPerMinute": 1000}},
+        params={
+            **TIMEOUT_30,
+            "jobExecutionsRolloutConfig": {"maximumPerMinute": 1000},
+            # Armed after 2,000 notified; its ~2 % failures stay clear of 5 %: the abort
+            # radar has something to say ("not at this rate") without ending the demo.
+            "abortConfig": {
+                "criteriaList": [
+                    {
+                        "failureType": "FAILED",
+                        "action": "CANCEL",
+                        "thresholdPercentage": 5,
+                        "minNumberOfExecutedThings": 2000,
+                    }
+                ]
+            },
+        },
     ),
     # --- continuous -----------------------------------------------------------------------
     JobSpec(

@@ -15,7 +15,8 @@ through the same `device_plane` functions the iot-jobs-data handlers use, so eve
    SCHEDULED job (hidden from devices), it polls every `poll_seconds`.
 
 A device may go offline before any action (`offline_chance`) and come back after
-`offline_seconds`; the action waits. A hung device stays stuck on its execution until the
+`offline_seconds`; the action waits, and GetThingConnectivityData reports the spell
+(`sim/connectivity.py`). A hung device stays stuck on its execution until the
 service ends it (timeout, force-cancel, removal), like the stuck device clients in the research
 notes (P5).
 
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from iotjobs_tui.sim import device_plane
 from iotjobs_tui.sim import executions as ex
+from iotjobs_tui.sim.connectivity import OfflineSpells
 from iotjobs_tui.sim.engine import JOB_SCHEDULED
 from iotjobs_tui.sim.errors import ServiceError
 from iotjobs_tui.sim.state import Job, JobExecution, RegionState
@@ -326,6 +328,7 @@ class DeviceSimulation:
         self.job_overrides: dict[tuple[str, str], tuple[str | None, tuple[Step, ...] | None]] = {}
         self._stepped: dict[tuple[str, str, str], DeviceProfile] = {}
         self.stats = DeviceStats()
+        self.spells = OfflineSpells()  # GetThingConnectivityData reads them
         self._devices: dict[tuple[str, str], _Device] = {}
         self._acting: tuple[str, str] | None = None
 
@@ -489,7 +492,9 @@ class DeviceSimulation:
         draws = device.draws
         if base.offline_chance and draws.random() < base.offline_chance:
             self.stats.offline += 1
-            self._wake_later(device, at, draws.uniform(*base.offline_seconds))
+            spell = draws.uniform(*base.offline_seconds)
+            self.spells.record(device.region, device.thing, at, at + spell)
+            self._wake_later(device, at, spell)
             return
         try:
             in_progress, queued = device_plane.pending_executions(em, device.region, device.thing)
@@ -550,7 +555,9 @@ class DeviceSimulation:
         delay = device.plan[-1][0]
         if profile.offline_chance and device.draws.random() < profile.offline_chance:
             self.stats.offline += 1
-            delay += device.draws.uniform(*profile.offline_seconds)
+            spell = device.draws.uniform(*profile.offline_seconds)
+            self.spells.record(device.region, device.thing, at, at + spell)
+            delay += spell
         device.event = self.emulator.scheduler.schedule(
             at + delay, lambda when: self._act(device, when, profile)
         )

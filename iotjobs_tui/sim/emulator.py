@@ -130,6 +130,13 @@ class EmulatorConfig:
     # Documented: a presigned URL lives presignedUrlConfig.expiresInSec, default 3600.
     presigned_default_expires_seconds: int = 3600
 
+    # --- fleet indexing (GetThingConnectivityData; sim/handlers/things.py) -------------------
+    # Fleet indexing with thingConnectivityIndexingMode STATUS: off by default, as in a new
+    # account (the demo turns it on). Documented: the connectivity API needs it. Our choice
+    # (AWS documents no error for it): when off, GetThingConnectivityData is
+    # InvalidRequestException.
+    connectivity_indexing: bool = False
+
     # --- timeouts, retries, abort, scheduling ---------------------------------------------
     # AWS may time an execution out "up to 60 seconds later" than the deadline; we choose to
     # be exact (0). approximateSecondsBeforeTimedOut counts down to the deadline itself.

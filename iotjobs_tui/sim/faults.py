@@ -5,25 +5,8 @@ calls): first `latency()` (the server awaits it, so other requests keep flowing)
 `before_request()`, whose `ServiceError` is answered instead of running the operation. The
 full outage (connections refused) is the server's business: `SimServer.set_outage()`.
 
-Rate limits are token buckets keyed by (service, operation), refilled by **real monotonic
-time**, since TPS limits are about real request rates, never the emulator's virtual clock.
-
-- Defaults are the last complete published table (aws-iot-docs `limits-iot.md`, 2019): 10 TPS
-  for every job control-plane API and for ListThingGroups/ListThingGroupsForThing/ListThings,
-  25 for ListThingsInThingGroup, 100 for DescribeThingGroup, 350 for DescribeThing, 5 for the
-  dynamic-thing-group writes; the job-template APIs are not in that table and assume 10. Any
-  other control-plane operation gets `DEFAULT_TPS[CONTROL]` (10), any other device-plane
-  operation `DEFAULT_TPS[DEVICE]` (200), each in a bucket of its own.
-- The device plane has two shared buckets: `iot-jobs-data:read` (DescribeJobExecution +
-  GetPendingJobExecutions) and `iot-jobs-data:write` (StartNextPendingJobExecution +
-  UpdateJobExecution), 200 TPS each.
-- Burst: a full bucket holds `BURST_SECONDS` (one second) of its rate, at least one request.
-  AWS does not publish its burst sizes; one second's worth makes "more than N calls within a
-  second" throttle, which is what the documented TPS numbers promise. Buckets start full, and
-  a throttled request takes no token.
-- A throttled request is answered `ThrottlingException` "Rate exceeded": HTTP 400 on `iot`,
-  429 on `iot-jobs-data`, as each model says. Operations whose model lacks the shape (a few
-  topic-rule and logging APIs) get the same code, which botocore treats as a throttle anyway.
+Rate limits are token buckets, one per operation or shared bucket (see `rate_limits` for the
+AWS defaults, the shared buckets and the burst), refilled by **real monotonic time**.
 
 Error shares (`error_rates`) are drawn once per request from a `random.Random` seeded with
 `FaultConfig.seed`; the shares of the three codes add up to at most 1. The code answered is
@@ -37,15 +20,21 @@ operation declares at least one of these.
 
 Latency is `latency_ms` plus a uniform draw from [0, `jitter_ms`], from its own seeded
 `random.Random` so changing the latency never changes which requests fail.
+
+Fault rules (`FaultConfig.rules`, named; see `fault_rules`) add per-operation errors, a
+credentials mode, response mutation, transport faults and per-operation latency. The server
+asks `consult()` what a request gets (a `fault_plan.Verdict`, which also calls
+`before_request()`), so this module stays the one entry it consults. Rule draws come from a
+third seeded `random.Random`, so adding a rule never changes the error shares' draws.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,7 +42,20 @@ from typing import Any
 
 from iotjobs_tui.sim import model
 from iotjobs_tui.sim.errors import ServiceError
-from iotjobs_tui.sim.registry import CONTROL, DEVICE
+from iotjobs_tui.sim.fault_plan import NO_FAULTS as NO_FAULTS  # the server's "no fault"
+from iotjobs_tui.sim.fault_plan import Verdict, plan
+from iotjobs_tui.sim.fault_rules import MAX_LATENCY_MS as MAX_LATENCY_MS
+from iotjobs_tui.sim.fault_rules import FaultRule, check_name, merge_rules, parse_rule
+from iotjobs_tui.sim.fault_scope import number as _number
+from iotjobs_tui.sim.fault_scope import split_pair as _split
+from iotjobs_tui.sim.fault_scope import squash as _squash
+from iotjobs_tui.sim.fault_scope import to_float as _float
+from iotjobs_tui.sim.rate_limits import AWS_DEFAULT_TPS as AWS_DEFAULT_TPS  # re-exported
+from iotjobs_tui.sim.rate_limits import BURST_SECONDS, DEFAULT_TPS, Bucket, bucket_of
+from iotjobs_tui.sim.rate_limits import DATA_READ as DATA_READ
+from iotjobs_tui.sim.rate_limits import DATA_WRITE as DATA_WRITE
+from iotjobs_tui.sim.rate_limits import resolve_bucket as resolve_bucket
+from iotjobs_tui.sim.registry import CONTROL
 
 THROTTLING = "ThrottlingException"
 SERVICE_UNAVAILABLE = "ServiceUnavailableException"
@@ -63,44 +65,6 @@ INTERNAL_EXCEPTION = "InternalException"
 # The codes `error_rates` may name, in the order a request's draw walks them.
 ERROR_CODES: tuple[str, ...] = (THROTTLING, SERVICE_UNAVAILABLE, INTERNAL_FAILURE)
 THROTTLE_MESSAGE = "Rate exceeded"
-
-BURST_SECONDS = 1.0  # a full bucket holds one second's worth of requests (see the docstring)
-MAX_LATENCY_MS = 60_000.0  # 1 minute: more is a mistake, and would outlast any SDK timeout
-
-DATA_READ = f"{DEVICE}:read"
-DATA_WRITE = f"{DEVICE}:write"
-SHARED_BUCKETS: dict[tuple[str, str], str] = {
-    (DEVICE, "DescribeJobExecution"): DATA_READ,
-    (DEVICE, "GetPendingJobExecutions"): DATA_READ,
-    (DEVICE, "StartNextPendingJobExecution"): DATA_WRITE,
-    (DEVICE, "UpdateJobExecution"): DATA_WRITE,
-}
-DEFAULT_TPS: dict[str, float] = {CONTROL: 10.0, DEVICE: 200.0}
-_JOB_APIS = (
-    "AssociateTargetsWithJob CancelJob CancelJobExecution CreateJob DeleteJob DeleteJobExecution "
-    "DescribeJob DescribeJobExecution GetJobDocument ListJobExecutionsForJob "
-    "ListJobExecutionsForThing ListJobs UpdateJob"
-)
-_TEMPLATE_APIS = (
-    "CreateJobTemplate DeleteJobTemplate DescribeJobTemplate ListJobTemplates "
-    "DescribeManagedJobTemplate ListManagedJobTemplates"
-)
-# Bucket name -> the AWS default TPS (see the module docstring for the sources).
-AWS_DEFAULT_TPS: dict[str, float] = {
-    **{f"{CONTROL}:{op}": 10.0 for op in _JOB_APIS.split()},
-    **{f"{CONTROL}:{op}": 10.0 for op in _TEMPLATE_APIS.split()},
-    f"{CONTROL}:ListThingGroups": 10.0,
-    f"{CONTROL}:ListThingGroupsForThing": 10.0,
-    f"{CONTROL}:ListThings": 10.0,
-    f"{CONTROL}:ListThingsInThingGroup": 25.0,
-    f"{CONTROL}:DescribeThingGroup": 100.0,
-    f"{CONTROL}:DescribeThing": 350.0,
-    f"{CONTROL}:CreateDynamicThingGroup": 5.0,
-    f"{CONTROL}:UpdateDynamicThingGroup": 5.0,
-    f"{CONTROL}:DeleteDynamicThingGroup": 5.0,
-    DATA_READ: 200.0,
-    DATA_WRITE: 200.0,
-}
 
 _MESSAGES = {
     THROTTLING: THROTTLE_MESSAGE,
@@ -122,10 +86,6 @@ _FALLBACKS = {
 _FALLBACK_STATUS = {THROTTLING: 400, SERVICE_UNAVAILABLE: 503, INTERNAL_FAILURE: 500}
 
 
-def _squash(name: str) -> str:
-    return name.replace("_", "").replace("-", "").lower()
-
-
 _CODE_NAMES = {
     **{_squash(code): code for code in ERROR_CODES},
     "throttling": THROTTLING,
@@ -135,58 +95,6 @@ _CODE_NAMES = {
 
 
 # -- names -------------------------------------------------------------------------------------
-
-
-def bucket_of(service: str, operation: str) -> str:
-    """The bucket an operation draws from: its shared bucket, else "service:Operation"."""
-    return SHARED_BUCKETS.get((service, operation), f"{service}:{operation}")
-
-
-@cache
-def _operations() -> dict[str, dict[str, str]]:
-    """{squashed name: {service: Operation}} over both models."""
-    found: dict[str, dict[str, str]] = {}
-    for service in model.SERVICES:
-        for name in model.operation_names(service):
-            found.setdefault(_squash(name), {})[service] = name
-    return found
-
-
-def resolve_bucket(name: str) -> str:
-    """A user's operation name -> its bucket name; ValueError with a clear message otherwise.
-
-    Accepts an operation name as in the model (`DescribeJob`), in boto3 or AWS CLI spelling
-    (`describe_job`, `describe-job`), qualified by its service (`iot:DescribeJobExecution`,
-    needed when both planes have it), or a shared bucket (`iot-jobs-data:read`/`:write`).
-    """
-    text = name.strip()
-    service, sep, operation = text.rpartition(":")
-    if sep and service not in model.SERVICES:
-        raise ValueError(f"unknown service {service!r} in {name!r} (use {CONTROL} or {DEVICE})")
-    if sep and operation in ("read", "write") and service == DEVICE:
-        return f"{DEVICE}:{operation}"
-    by_service = _operations().get(_squash(operation), {})
-    if sep:
-        found = by_service.get(service)
-        if found is None:
-            raise ValueError(_unknown(operation, service))
-        return bucket_of(service, found)
-    if not by_service:
-        raise ValueError(_unknown(operation, None))
-    if len(by_service) > 1:
-        choices = " or ".join(f"{svc}:{op}" for svc, op in sorted(by_service.items()))
-        raise ValueError(f"{operation!r} is in both {CONTROL} and {DEVICE}; write {choices}")
-    ((svc, op),) = by_service.items()
-    return bucket_of(svc, op)
-
-
-def _unknown(operation: str, service: str | None) -> str:
-    services = [service] if service else list(model.SERVICES)
-    names = [op for svc in services for op in model.operation_names(svc)]
-    close = difflib.get_close_matches(operation, names, n=1)
-    where = f"the {service}" if service else f"the {CONTROL} or {DEVICE}"
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"unknown operation {operation!r}: not in {where} model{hint}"
 
 
 def resolve_code(name: str) -> str:
@@ -216,16 +124,6 @@ def _service_error(service: str, operation: str, code: str) -> ServiceError:
 
 
 # -- validation helpers ------------------------------------------------------------------------
-
-
-def _number(value: Any, what: str, *, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{what} must be a number, not {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number < low or number > high:
-        bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"{low:g} or more"
-        raise ValueError(f"{what} must be {bound}, not {value!r}")
-    return number
 
 
 def _merge_names(
@@ -259,7 +157,8 @@ class FaultConfig:
     - error_rates: share (0..1) of requests answered with each of `ERROR_CODES`; the shares
       add up to at most 1. Keys may be any name `resolve_code` accepts.
     - latency_ms, jitter_ms: added to every request: latency_ms + uniform(0, jitter_ms).
-    - seed: seeds the error and jitter draws.
+    - seed: seeds the error, jitter and rule draws.
+    - rules: named fault rules ({name: `FaultRule` or its JSON object}; see `fault_rules`).
     """
 
     throttle: bool = False
@@ -268,6 +167,7 @@ class FaultConfig:
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
     seed: int = 0
+    rules: Mapping[str, FaultRule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.throttle, bool):
@@ -285,6 +185,10 @@ class FaultConfig:
         object.__setattr__(self, "error_rates", rates)
         object.__setattr__(self, "latency_ms", latency)
         object.__setattr__(self, "jitter_ms", jitter)
+        if not isinstance(self.rules, Mapping):
+            raise ValueError("rules must be an object of named faults")
+        rules = {check_name(name): parse_rule(rule) for name, rule in self.rules.items()}
+        object.__setattr__(self, "rules", rules)
 
     @classmethod
     def aws_defaults(cls, **changes: Any) -> FaultConfig:
@@ -313,13 +217,15 @@ class FaultConfig:
             "latency_ms": self.latency_ms,
             "jitter_ms": self.jitter_ms,
             "seed": self.seed,
+            "rules": {name: rule.to_json() for name, rule in self.rules.items()},
         }
 
     def changed(self, document: Mapping[str, Any]) -> FaultConfig:
         """A copy with a JSON change applied (the admin endpoint's POST body).
 
-        Scalars replace; `tps` and `error_rates` merge, a null value removing one entry and a
-        null in place of the object clearing them all. ValueError names what is wrong.
+        Scalars replace; `tps`, `error_rates` and `rules` merge, a null value removing one
+        entry and a null in place of the object clearing them all (a rule given again replaces
+        the old one whole). ValueError names what is wrong.
         """
         unknown = sorted(set(document) - set(CHANGEABLE))
         if unknown:
@@ -331,9 +237,12 @@ class FaultConfig:
             "latency_ms": self.latency_ms,
             "jitter_ms": self.jitter_ms,
             "seed": self.seed,
+            "rules": dict(self.rules),
         }
         for key, value in document.items():
-            if key in ("tps", "error_rates"):
+            if key == "rules":
+                values[key] = merge_rules(self.rules, value)
+            elif key in ("tps", "error_rates"):
                 resolve = resolve_bucket if key == "tps" else resolve_code
                 if value is None:
                     values[key] = {}
@@ -354,24 +263,18 @@ class FaultConfig:
         return FaultConfig(**values)
 
 
-CHANGEABLE: tuple[str, ...] = ("throttle", "tps", "error_rates", "latency_ms", "jitter_ms", "seed")
+CHANGEABLE: tuple[str, ...] = (
+    "throttle",
+    "tps",
+    "error_rates",
+    "latency_ms",
+    "jitter_ms",
+    "seed",
+    "rules",
+)
 
 
 # -- command-line spellings --------------------------------------------------------------------
-
-
-def _split(text: str, what: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip() or not value.strip():
-        raise ValueError(f"expected {what}, got {text!r}")
-    return name.strip(), value.strip()
-
-
-def _float(text: str, what: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a number") from None
 
 
 def parse_tps(text: str) -> tuple[str, float]:
@@ -397,34 +300,18 @@ def parse_latency(text: str) -> tuple[float, float]:
 # -- the injector ------------------------------------------------------------------------------
 
 
-class _Bucket:
-    __slots__ = ("capacity", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, now: float) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, rate * BURST_SECONDS) if rate > 0 else 0.0
-        self.tokens = self.capacity
-        self.stamp = now
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
 class _State:
     def __init__(self, config: FaultConfig, clock: Callable[[], float]) -> None:
         self.lock = threading.Lock()
         self.clock = clock
         self.config = config
-        self.buckets: dict[str, _Bucket | None] = {}
+        self.buckets: dict[str, Bucket | None] = {}
         self.errors = random.Random(config.seed)
         self.jitter = random.Random(f"{config.seed}:latency")
+        self.draws = random.Random(f"{config.seed}:rules")
         self.rate_limited = 0
         self.injected: dict[str, int] = {}
+        self.fired: Counter[str] = Counter()
 
 
 class FaultInjector:
@@ -432,7 +319,9 @@ class FaultInjector:
 
     `FaultInjector()` injects nothing (the test suite's default); `FaultInjector.aws_defaults()`
     throttles as AWS does. Change it at run time with `configure()` or `change()`; both are
-    thread-safe. Subclasses may override `before_request`/`latency` (and may skip `__init__`).
+    thread-safe. The server calls `latency()`, then `consult()` (which calls
+    `before_request()`). Subclasses may override `before_request`/`latency` (and may skip
+    `__init__`).
     """
 
     _state: _State | None = None  # created on first use when a subclass skips __init__
@@ -465,6 +354,7 @@ class FaultInjector:
             state.buckets.clear()
             state.errors = random.Random(config.seed)
             state.jitter = random.Random(f"{config.seed}:latency")
+            state.draws = random.Random(f"{config.seed}:rules")
 
     def change(self, document: Mapping[str, Any]) -> FaultConfig:
         """Apply a JSON change (see `FaultConfig.changed`) atomically; returns the new config."""
@@ -475,12 +365,14 @@ class FaultInjector:
         return config
 
     def injected(self) -> dict[str, Any]:
-        """Counts of what was injected: {"rate_limited": n, "errors": {code: n}}."""
+        """Counts of what was injected: {"rate_limited": n, "errors": {code: n},
+        "rules": {rule name: requests it fired on}}."""
         state = self._get_state()
         with state.lock:
             return {
                 "rate_limited": state.rate_limited,
                 "errors": dict(sorted(state.injected.items())),
+                "rules": dict(sorted(state.fired.items())),
             }
 
     def to_json(self) -> dict[str, Any]:
@@ -506,14 +398,58 @@ class FaultInjector:
             return error
 
     def latency(self, service: str, operation: str) -> float:
-        """Seconds to wait before answering."""
+        """Seconds to wait before answering: the global latency plus any latency rules."""
         state = self._get_state()
         config = state.config
-        if not config.latency_ms and not config.jitter_ms:
+        slow = [
+            (name, rule)
+            for name, rule in config.rules.items()
+            if rule.kind == "latency" and rule.matches(service, operation)
+        ]
+        if not config.latency_ms and not config.jitter_ms and not slow:
             return 0.0
         with state.lock:
-            spread = state.jitter.uniform(0.0, config.jitter_ms) if config.jitter_ms else 0.0
-        return (config.latency_ms + spread) / 1000.0
+            total = config.latency_ms
+            total += state.jitter.uniform(0.0, config.jitter_ms) if config.jitter_ms else 0.0
+            for name, rule in slow:  # each drawn from the latency draws, never the error draws
+                if state.jitter.random() < rule.share:
+                    jitter = rule.params["jitter_ms"]
+                    total += rule.params["ms"] + (
+                        state.jitter.uniform(0.0, jitter) if jitter else 0.0
+                    )
+                    state.fired[name] += 1
+        return min(total, MAX_LATENCY_MS) / 1000.0
+
+    def consult(
+        self,
+        service: str,
+        operation: str,
+        headers: Mapping[str, str],
+        query: Mapping[str, list[str]] | None = None,
+    ) -> Verdict:
+        """What a routed request gets: an error or page instead of the operation, mutations of
+        its answer, a transport fault (see `fault_plan` for the order). Calls `before_request`
+        unless a rule already answered, so subclasses overriding it keep working."""
+        state = self._get_state()
+        rules = state.config.rules
+        verdict = NO_FAULTS
+        if rules:
+            with state.lock:
+                verdict = plan(
+                    rules,
+                    service,
+                    operation,
+                    headers,
+                    query or {},
+                    rng=state.draws,
+                    now=time.time(),  # credentials expire in real time (see `credentials`)
+                    fired=state.fired,
+                )
+        if verdict.error is None:
+            error = self.before_request(service, operation)
+            if error is not None:
+                verdict = verdict.with_error(error)
+        return verdict
 
     # -- internals (state.lock held) ---------------------------------------------------------
 
@@ -524,7 +460,7 @@ class FaultInjector:
             bucket = state.buckets[name]
         else:
             rate = state.config.tps_for(service, operation)
-            bucket = None if rate is None else _Bucket(rate, state.clock())
+            bucket = None if rate is None else Bucket(rate, state.clock())
             state.buckets[name] = bucket
         return bucket is None or bucket.take(state.clock())
 

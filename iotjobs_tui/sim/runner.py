@@ -21,6 +21,7 @@ from iotjobs_tui.common import gc_pause
 from iotjobs_tui.sim import scenarios
 from iotjobs_tui.sim.clock import VirtualClock
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.fault_rules import FaultRule, name_rules
 from iotjobs_tui.sim.faults import FaultConfig, FaultInjector
 from iotjobs_tui.sim.server import SimServer
 
@@ -56,11 +57,13 @@ def fault_config(
     error_rates: Sequence[tuple[str, float]] = (),
     latency: tuple[float, float] = (0.0, 0.0),
     seed: int = 0,
+    faults: Sequence[tuple[str | None, FaultRule]] = (),
 ) -> FaultConfig:
     """The faults the command line asks for (ValueError if they do not fit together).
 
     `tps` and `error_rates` are (name, value) pairs as `faults.parse_tps`/`parse_error_rate`
-    return them; naming a bucket twice with different values is an error.
+    return them; naming a bucket twice with different values is an error. `faults` are the
+    `--fault` rules as `fault_rules.parse_fault_tokens` returns them.
     """
     tps_values: dict[str, float] = {}
     for name, value in tps:
@@ -79,6 +82,7 @@ def fault_config(
         latency_ms=latency[0],
         jitter_ms=latency[1],
         seed=seed,
+        rules=name_rules(faults),
     )
 
 
@@ -93,11 +97,17 @@ def run_foreground(
     tps: Sequence[tuple[str, float]] = (),
     error_rates: Sequence[tuple[str, float]] = (),
     latency: tuple[float, float] = (0.0, 0.0),
+    faults: Sequence[tuple[str | None, FaultRule]] = (),
 ) -> int:
     """Serve until stopped. Throttling at the AWS defaults is on unless `throttle` is False."""
     try:
         config = fault_config(
-            throttle=throttle, tps=tps, error_rates=error_rates, latency=latency, seed=seed
+            throttle=throttle,
+            tps=tps,
+            error_rates=error_rates,
+            latency=latency,
+            seed=seed,
+            faults=faults,
         )
     except ValueError as exc:
         _error(str(exc))

@@ -33,7 +33,7 @@ from aiohttp import web
 
 from iotjobs_tui.sim.emulator import Emulator
 from iotjobs_tui.sim.errors import ServiceError
-from iotjobs_tui.sim.faults import FaultInjector
+from iotjobs_tui.sim.faults import NO_FAULTS, FaultInjector
 from iotjobs_tui.sim.protocol import (
     INTERNAL_FAILURE,
     HttpResponse,
@@ -466,12 +466,13 @@ class SimServer:
             delay = self.faults.latency(service, operation)
             if delay > 0:
                 await asyncio.sleep(delay)
-            fault = self.faults.before_request(service, operation)
+            verdict = self.faults.consult(service, operation, request.headers, query)
         except Exception:
             log.exception("fault injector failed for %s %s", service, operation)
-            fault = None
-        if fault is not None:
-            return _web(protocol.error(fault, request_id))
+            verdict = NO_FAULTS
+        early = verdict.answer(protocol, request_id)  # an injected error or an HTML page
+        if early is not None:
+            return await verdict.send(request, early)
         body = await request.read()
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
@@ -488,7 +489,11 @@ class SimServer:
             request_id,
         )
         self.stats.observe(service, operation, time.perf_counter() - started)
-        return _web(response)
+        if verdict.mutations:  # off the event loop: a mutated page can be large
+            response = await loop.run_in_executor(
+                self._executor, verdict.mutate, service, operation, response
+            )
+        return await verdict.send(request, response)  # through any transport fault
 
     def _dispatch(
         self,

@@ -22,9 +22,11 @@ from textual.screen import Screen
 
 from iotjobs_tui.common import logs
 from iotjobs_tui.ui import resilience, themes
+from iotjobs_tui.ui.alerts import Alerts
 from iotjobs_tui.ui.connection import ConnectionState
 from iotjobs_tui.ui.messages import (
     Connected,
+    JobDescribed,
     SetupFailed,
     ThingExecutions,
     ThingExecutionsFailed,
@@ -40,6 +42,7 @@ from iotjobs_tui.ui.screens.live import LiveScreen
 from iotjobs_tui.ui.screens.main import MainScreen
 from iotjobs_tui.ui.text import clean
 
+ALERT_CHECK_EVERY = 5.0  # seconds between looks at the data's age, for the stale alert
 # A burst of this many internal errors within CRASH_WINDOW seconds ends the app.
 CRASH_BURST = 5
 CRASH_WINDOW = 10.0
@@ -81,6 +84,8 @@ class IotJobsApp(App[int]):
         self.connection = ConnectionState(label=self.options.connection_label)
         data.bind(self)
         self.main_screen = MainScreen(data, self.options)
+        # The one owner of alerts (off unless asked for): fed below, delivers itself.
+        self.alerts = Alerts(self, self.options.alerts)
         if self.options.keymap:
             self.set_keymap(self.options.keymap)
         self._thing_lookup: str | None = None  # the palette's thing jump, while it looks
@@ -97,6 +102,8 @@ class IotJobsApp(App[int]):
     def on_mount(self) -> None:
         self._watch_terminal()
         self.push_screen(self.main_screen)
+        if self.alerts.enabled:
+            self.set_interval(ALERT_CHECK_EVERY, self._check_stale)
         for problem in self.theme_problems:
             self.notify(problem.line, title="Theme file skipped", severity="warning", markup=False)
         options = self.options
@@ -238,6 +245,7 @@ class IotJobsApp(App[int]):
             self.connection = ConnectionState(label=label)
             self._to_main()
             self.main_screen.reconnected()
+            self.alerts.forget()  # job ids of another region or account are other jobs
             self._connection_changed()
             self.notify(f"Switched to {clean(label)}.", markup=False)
 
@@ -246,6 +254,17 @@ class IotJobsApp(App[int]):
     @property
     def setup_error(self) -> str | None:
         return self.connection.error if self.connection.phase == "failed" else None
+
+    @on(JobDescribed)
+    def _on_job_described(self, message: JobDescribed) -> None:
+        """The main screen's DescribeJob of the job it shows (bubbled up): the watched job."""
+        if message.job.job_id == self.main_screen.detail.job_id:
+            self.alerts.job_described(message.job)
+
+    def _check_stale(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LiveScreen):  # a dialog on top: the loops under it are idle
+            self.alerts.check_stale(loop.state() for loop in screen.loops)
 
     @on(Connected)
     def _on_connected(self, message: Connected) -> None:
@@ -273,9 +292,12 @@ class IotJobsApp(App[int]):
         from iotjobs_tui.ui.screens.document import DocumentScreen
         from iotjobs_tui.ui.screens.execution import ExecutionScreen
         from iotjobs_tui.ui.screens.executions import ExecutionsScreen
+        from iotjobs_tui.ui.screens.thing_set import ThingSetScreen
+        from iotjobs_tui.ui.screens.why import WhyScreen
         from iotjobs_tui.ui.widgets.execution_list import ExecutionList
         from iotjobs_tui.ui.widgets.job_detail import JobDetail
         from iotjobs_tui.ui.widgets.job_table import JobTable
+        from iotjobs_tui.ui.widgets.why_table import BucketTable
 
         groups: list[tuple[str, list[Any]]] = [
             ("Main screen", [*MainScreen.BINDINGS, *self.BINDINGS]),
@@ -289,6 +311,8 @@ class IotJobsApp(App[int]):
                 [*ExecutionsScreen.BINDINGS, *ExecutionList.BINDINGS],
             ),
             ("One execution (Enter)", list(ExecutionScreen.BINDINGS)),
+            ("Why they fail (w)", [*WhyScreen.BINDINGS, *BucketTable.BINDINGS]),
+            ("A bucket's things (Enter on a bucket)", list(ThingSetScreen.BINDINGS)),
         ]
         return [(title, [b for b in group if isinstance(b, Binding)]) for title, group in groups]
 

@@ -56,6 +56,13 @@ def encode(text: str, mode: str) -> str | None:
     return tmux_passthrough(sequence) if mode == "tmux" else sequence
 
 
+def write_raw(app: App[Any], sequence: str) -> None:
+    """Write an escape sequence straight to the terminal (the alerts' bell and OSC too)."""
+    driver = app._driver  # Textual has no public way to write raw bytes to the terminal
+    if driver is not None:
+        driver.write(sequence)
+
+
 def _preview(text: str) -> str:
     first = text.strip().splitlines()[0] if text.strip() else ""
     more = len(first) > _PREVIEW or "\n" in text.strip()
@@ -86,9 +93,7 @@ def copy_text(app: App[Any], text: str, what: str, mode: str) -> bool:
         )
         return False
     if mode == "tmux":
-        driver = app._driver  # Textual has no public way to write raw bytes to the terminal
-        if driver is not None:
-            driver.write(sequence)
+        write_raw(app, sequence)
     else:
         app.copy_to_clipboard(text)  # the same OSC 52, and the app's own clipboard for paste
     app.notify(

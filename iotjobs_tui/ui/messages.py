@@ -11,6 +11,8 @@ from textual.message import Message
 from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import JobExecution, Located, SyncResult, ThingExecution
 from iotjobs_tui.aws.models import Job, JobExecutionSummary, JobSummary
+from iotjobs_tui.aws.stuck import TriageReport
+from iotjobs_tui.aws.why_sample import CycleResult
 
 
 @dataclass
@@ -187,9 +189,49 @@ class TargetsCounted(Message):
 @dataclass
 class ShowThings(Message):
     """An insight section's `Enter`: list exactly these things' executions of the job
-    (`known`: executions already described, shown at once with their age)."""
+    (`known`: executions already described, shown at once with their age). A `known` value
+    is a `JobExecution` (DescribeJobExecution) or a `JobExecutionSummary` (a list row),
+    optionally paired with the monotonic time it was fetched: `(execution, fetched_at)`."""
 
     job_id: str
     title: str
     things: tuple[str, ...]
     known: dict[str, Any] = field(default_factory=dict)
+
+
+# --- insight: why panel (issue 12) ---------------------------------------------------------
+
+
+@dataclass
+class WhySampled(Message):
+    """One cycle of a job's why sample (`aws.why_sampler`); with `error`, what the cycle got
+    before it failed."""
+
+    job_id: str
+    result: CycleResult
+    error: str | None = None
+
+
+@dataclass
+class ThingsDescribed(Message):
+    """DescribeJobExecution of a few things (the list ShowThings opens); partial on `error`."""
+
+    job_id: str
+    result: CycleResult
+    error: str | None = None
+
+
+# --- insight: stuck triage (issue 12) ------------------------------------------------------
+
+
+@dataclass
+class StuckTriaged(Message):
+    """One stuck-triage cycle of a job (`aws.triage`)."""
+
+    report: TriageReport
+
+
+@dataclass
+class StuckTriageFailed(Message):
+    job_id: str
+    error: str

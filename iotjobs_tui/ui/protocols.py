@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from textual.message_pump import MessagePump
 
-from iotjobs_tui.aws.models import JobFilters
+from iotjobs_tui.aws import stuck
+from iotjobs_tui.aws.alerts import AlertSettings
+from iotjobs_tui.aws.models import Job, JobFilters
+from iotjobs_tui.aws.stuck import Thresholds, TriageState
+from iotjobs_tui.aws.why import DEFAULT_KEYS
+from iotjobs_tui.aws.why_sample import SAMPLE_TARGET, Chooser, Sweeps
 from iotjobs_tui.aws.write_models import WriteOutcome, WriteRequest
 from iotjobs_tui.ui.job_cache import JobListCache
 from iotjobs_tui.ui.refresh import Failure
@@ -105,7 +111,32 @@ class DataSource(Protocol):
 
     # --- insight: why panel (issue 12) ---
 
+    def why_cycle(
+        self, target: MessagePump, job_id: str, sweeps: Sweeps, choose: Chooser
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
+    def describe_things(
+        self, target: MessagePump, job_id: str, things: tuple[str, ...]
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
     # --- insight: stuck triage (issue 12) ---
+
+    def stuck_triage(
+        self,
+        target: MessagePump,
+        state: TriageState,
+        job: Job,
+        clock: Callable[[], datetime],
+        limits: Thresholds,
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
+    # --- insight: rollout timeline (issue 12) ---
+
+    @property
+    def endpoint(self) -> str | None:
+        """The custom endpoint calls go to (an emulator), None for AWS's own: part of the
+        key the timeline is saved under. No call."""
+        ...
 
     def bind(self, owner: MessagePump) -> None: ...
 
@@ -150,3 +181,13 @@ class ViewOptions:
     state_dir: Path | None = None
     # Binding id -> key(s), from the config file's [keys] table.
     keymap: dict[str, str] = field(default_factory=dict)
+    # Alerts (off by default): --alerts, --alert-delivery, --on-alert and the config's [alerts].
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    # The why panel: statusDetails keys that name a bucket (the first one reported wins), and
+    # how many failed executions it describes (config [why] keys and sample).
+    why_keys: tuple[str, ...] = DEFAULT_KEYS
+    why_sample: int = SAMPLE_TARGET
+    # Stuck triage: QUEUED this long is "never picked up", IN_PROGRESS without an update this
+    # long is "silent" (config [stuck] queued_minutes, in_progress_minutes).
+    stuck_queued_minutes: float = stuck.QUEUED_MINUTES
+    stuck_in_progress_minutes: float = stuck.IN_PROGRESS_MINUTES

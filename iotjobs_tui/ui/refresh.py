@@ -143,6 +143,7 @@ class RefreshLoop:
         self.stopped: str | None = None
         self.final = False
         self.suspended = False  # the screen is not on top: no calls for what nobody sees
+        self.shown = True  # a segment in the status bar (LiveScreen.add_loop sets it)
         self.generation = 0
         self._timer: Timer | None = None
         self._next_at: float | None = None

@@ -453,7 +453,8 @@ def test_admin_reads_and_changes_faults(faults: FaultInjector, server: SimServer
         "latency_ms": 0.0,
         "jitter_ms": 0.0,
         "seed": 0,
-        "injected": {"rate_limited": 0, "errors": {}},
+        "rules": {},
+        "injected": {"rate_limited": 0, "errors": {}, "rules": {}},
         "outage_seconds_remaining": None,
     }
     status, state = admin(

@@ -104,8 +104,18 @@ async def test_next_failure_enter_and_back_keeps_the_position(
 
 
 async def test_loading_is_paced_and_stops_when_leaving(
-    make_app: Any, iot: Any, sim_server: Any
+    make_app: Any, iot: Any, sim_server: Any, monkeypatch: Any
 ) -> None:
+    from iotjobs_tui.ui.widgets.stuck_triage import StuckTriage
+    from iotjobs_tui.ui.widgets.why_panel import WhyPanel
+
+    async def no_calls(self: Any) -> None:
+        return None
+
+    # The main screen's why sampler and stuck triage list executions too (paced, in the
+    # background); this test counts the executions screen's own pages.
+    monkeypatch.setattr(WhyPanel, "_fetch", no_calls)
+    monkeypatch.setattr(StuckTriage, "_fetch", no_calls)
     group = seed_group(iot, "fleet", 40)
     iot.create_job(jobId="fw", targets=[group], document="{}")
     app = make_app(executions_page_pause=0.4)

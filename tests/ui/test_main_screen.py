@@ -184,7 +184,9 @@ async def test_detail_values_equal_describe_job(make_app: Any, iot: Any) -> None
             assert str(process[member]) in line
         config = field(app, "d-config")
         assert "at most 100/min" in config
-        assert "FAILED 0 of 0 executed (—) ≥ 25 % → CANCEL · armed after 2" in config
+        assert "FAILED ≥ 25 % → CANCEL · armed at 2 notified" in config
+        radar = field(app, "radar-body")
+        assert "FAILED    0.0 % of 3 notified executions; aborts at 25 %" in radar
         assert "1 h 30 min in progress" in config
         assert "FAILED: 3 retries" in config
         assert table(app).selected_job_id == "fw-1"

@@ -21,7 +21,6 @@ from iotjobs_tui.ui.format import stacked_bar
 from iotjobs_tui.ui.widgets.field import Field
 from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.sections import (
-    EXECUTED_MEANS,
     RateTracker,
     abort_line,
     arn_text,
@@ -182,25 +181,17 @@ def test_eta_another_day_and_end_time() -> None:
 # --- abort ---------------------------------------------------------------------------------
 
 
-def test_abort_line_divides_by_executed_terminal_executions() -> None:
-    process = JobProcessDetails(
-        queued=40, in_progress=20, succeeded=70, failed=6, rejected=3, timed_out=1, removed=3
-    )
-    assert process.finished == 83
+def test_abort_line_is_the_configuration() -> None:
+    # The live share against the threshold is the abort radar's (tests/ui/test_abort_radar.py).
     criterion = AbortCriterion("ALL", "CANCEL", 15.0, 100)
-    assert abort_line(criterion, process).plain == (
-        "FAILED+REJECTED+TIMED_OUT 10 of 83 executed (12.0 %) ≥ 15 % → CANCEL"
-        " · armed after 100 executed: 17 more"
+    assert abort_line(criterion).plain == (
+        "FAILED+REJECTED+TIMED_OUT ≥ 15 % → CANCEL · armed at 100 notified"
     )
-    armed = abort_line(AbortCriterion("FAILED", "CANCEL", 5.0, 50), process).plain
-    assert armed == "FAILED 6 of 83 executed (7.2 %) ≥ 5 % → CANCEL · armed (50 executed reached)"
-    precise = abort_line(AbortCriterion("REJECTED", "CANCEL", 10.99, 1), process).plain
-    assert "(3.61 %) ≥ 10.99 %" in precise
-    nothing = abort_line(criterion, JobProcessDetails(queued=5)).plain
-    assert nothing.startswith("FAILED+REJECTED+TIMED_OUT 0 of 0 executed (—)")
+    precise = abort_line(AbortCriterion("REJECTED", "CANCEL", 10.99, 1)).plain
+    assert precise == "REJECTED ≥ 10.99 % → CANCEL · armed at 1 notified"
 
 
-def test_rollout_section_says_what_executed_means() -> None:
+def test_rollout_section_lists_each_abort_criterion() -> None:
     job = parse_describe_job(
         {
             "job": {
@@ -212,25 +203,23 @@ def test_rollout_section_says_what_executed_means() -> None:
                             "action": "CANCEL",
                             "thresholdPercentage": 10,
                             "minNumberOfExecutedThings": 50,
-                        }
+                        },
+                        {
+                            "failureType": "TIMED_OUT",
+                            "action": "CANCEL",
+                            "thresholdPercentage": 50,
+                            "minNumberOfExecutedThings": 200,
+                        },
                     ]
                 },
-                "jobProcessDetails": {
-                    "numberOfSucceededThings": 30,
-                    "numberOfFailedThings": 3,
-                    "numberOfTimedOutThings": 1,
-                },
+                "jobProcessDetails": {"numberOfSucceededThings": 30, "numberOfFailedThings": 3},
             }
         }
     )
     lines = rollout_text(job)
     assert lines is not None
-    assert (
-        "FAILED+REJECTED+TIMED_OUT 4 of 34 executed (11.8 %) ≥ 10 % → CANCEL"
-        " · armed after 50 executed: 16 more"
-    ) in lines.plain
-    assert EXECUTED_MEANS in lines.plain
-    assert EXECUTED_MEANS.endswith("SUCCEEDED, FAILED, REJECTED, TIMED_OUT, REMOVED, CANCELED")
+    assert "abort           FAILED+REJECTED+TIMED_OUT ≥ 10 % → CANCEL · armed at 50" in lines.plain
+    assert "                TIMED_OUT ≥ 50 % → CANCEL · armed at 200 notified" in lines.plain
 
 
 # --- ARNs ----------------------------------------------------------------------------------

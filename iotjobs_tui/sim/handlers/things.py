@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from iotjobs_tui.sim import views
+from iotjobs_tui.sim import devices, views
+from iotjobs_tui.sim.connectivity import NEVER_CONNECTED
 from iotjobs_tui.sim.errors import ServiceError, invalid_request, not_found
 from iotjobs_tui.sim.fleet import (
     MAX_GROUP_DEPTH,
@@ -275,3 +276,20 @@ def list_things_in_thing_group(ctx: RequestContext, params: dict[str, Any]) -> d
     if token:
         out["nextToken"] = token
     return out
+
+
+@operation(CONTROL, "GetThingConnectivityData")
+def get_thing_connectivity_data(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The thing's MQTT connectivity, from its simulated device (`sim/connectivity.py`)."""
+    if not ctx.emulator.config.connectivity_indexing:
+        raise invalid_request(
+            "Thing connectivity indexing is not enabled: set thingConnectivityIndexingMode "
+            "to STATUS with UpdateIndexingConfiguration."
+        )
+    state = region_state(ctx)
+    thing = get_thing(state, params["thingName"])
+    sim = devices.simulation(ctx.emulator)
+    if sim is None or sim.resolve(state, thing.name) is None:
+        return NEVER_CONNECTED.as_output(thing.name)
+    status = sim.spells.status(state.region, thing.name, ctx.emulator.now(), thing.created_at)
+    return status.as_output(thing.name)

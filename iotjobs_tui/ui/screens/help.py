@@ -34,6 +34,8 @@ def _keys(binding: Binding) -> str:
         "end": "End",
         "up": "↑",
         "down": "↓",
+        "left": "←",
+        "right": "→",
     }
     return " ".join(names.get(key, key) for key in binding.key.split(","))
 

@@ -70,8 +70,11 @@ class LiveScreen(Screen[None]):
             paused=self.options.start_paused,
             on_change=self.tick,
         )
-        if shown:
-            self.loops.append(loop)
+        # Every loop is paused, refreshed, suspended and stopped with the screen; only the
+        # shown ones get a segment in the status bar (the insight sections and the list's
+        # filler say their age where their data is).
+        loop.shown = shown
+        self.loops.append(loop)
         return loop
 
     def on_mount(self) -> None:
@@ -108,7 +111,7 @@ class LiveScreen(Screen[None]):
         info = StatusInfo(
             connection=self.connection,
             demo=self.options.demo,
-            panes=[loop.state() for loop in self.loops],
+            panes=[loop.state() for loop in self.loops if loop.shown],
             throttled=stats.throttled if stats else 0,
             calls_per_minute=stats.calls_in_last(60) if stats else None,
             read_write=self.options.read_write,

@@ -27,6 +27,7 @@ from iotjobs_tui.ui.messages import (
     JobsFailed,
     JobsLoaded,
     JobsPage,
+    ShowThings,
     TargetsCounted,
 )
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
@@ -56,6 +57,10 @@ class MainScreen(LiveScreen):
         Binding("e", "executions", "Executions", id="executions"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("enter", "focus_detail", "Detail", show=False, id="focus_detail"),
+        # Why the highlighted job's executions fail: every bucket at full size.
+        Binding("w", "why", "Why they fail", show=False, id="why"),
+        # Stuck triage (the detail's section): pick a kind, list exactly its things.
+        Binding("t", "stuck", "Stuck executions", show=False, id="stuck"),
     ]
 
     def __init__(self, data: DataSource, options: ViewOptions) -> None:
@@ -339,14 +344,6 @@ class MainScreen(LiveScreen):
         if connection.phase == "failed" and connection.error and self.detail.job is None:
             self.detail.show_setup_error(connection.error)
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        self.progress_loop.resume()
-
-    def on_screen_suspend(self) -> None:
-        super().on_screen_suspend()
-        self.progress_loop.suspend()
-
     def _update_titles(self) -> None:
         table = self.table
         title = Text(f"Jobs {table.row_count:,}", end="")
@@ -446,10 +443,29 @@ class MainScreen(LiveScreen):
         if job_id is not None:
             self.app.push_screen(DocumentScreen(self.data, job_id))
 
+    def action_why(self) -> None:
+        from iotjobs_tui.ui.screens.why import open_why
+
+        job_id = self._current_job()
+        if job_id is not None:
+            open_why(self, job_id)
+
+    @on(ShowThings)
+    def _on_show_things(self, message: ShowThings) -> None:
+        """An insight section's list of exactly these things' executions."""
+        from iotjobs_tui.ui.screens.thing_set import open_thing_set
+
+        open_thing_set(self, message)
+
     def action_server_filters(self) -> None:
         from iotjobs_tui.ui.screens.filters import FilterScreen
 
         self.app.push_screen(FilterScreen(self.filters), self.apply_filters)
+
+    def action_stuck(self) -> None:
+        from iotjobs_tui.ui.screens.stuck_choice import choose_stuck_kind
+
+        choose_stuck_kind(self)
 
     def reconnected(self) -> None:
         """Another profile or region: nothing on screen is true of it. Start over."""

@@ -9,6 +9,7 @@ DescribeJob of it, and a once-a-second clock tick (for countdowns and ages).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -25,6 +26,8 @@ class LoopHost(Protocol):
 
     data: DataSource
     options: ViewOptions
+    # The status bar's clock for "updated N s ago" (real time even when the demo runs fast).
+    monotonic: Callable[[], float]
 
     def add_loop(
         self,

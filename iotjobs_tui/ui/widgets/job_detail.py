@@ -50,6 +50,9 @@ class JobDetail(VerticalScroll):
         Binding("enter", "screen.executions", "Executions", id="executions"),
         Binding("G", "scroll_end", "Bottom", show=False, id="scroll_end"),
         Binding("a", "toggle_arns", "Full ARNs", id="toggle_arns"),
+        # The rollout timeline's cursor, a minute a key (its own section, timeline.py).
+        Binding("left", "scrub(-1)", "Timeline: earlier minute", show=False, id="timeline_back"),
+        Binding("right", "scrub(1)", "Timeline: later minute", show=False, id="timeline_forward"),
     ]
     can_focus = True
 
@@ -237,6 +240,16 @@ class JobDetail(VerticalScroll):
             self.styles.min_width = min(longest + _CHROME, max(self.app.size.width, 1))
         elif self.styles.inline.has_rule("min_width"):
             self.styles.min_width = None
+
+    def action_scrub(self, direction: int) -> None:
+        """`←`/`→`: move the timeline's cursor a minute (it says the minute's values); with
+        no timeline shown they scroll sideways, as before."""
+        if self.query_one(Timeline).scrub(direction):
+            return
+        if direction < 0:
+            self.scroll_left()
+        else:
+            self.scroll_right()
 
     def action_toggle_arns(self) -> None:
         """`a`: every ARN whole on its own line, or shortened to fit the pane."""

@@ -23,7 +23,6 @@ from iotjobs_tui.aws.eta import (
 )
 from iotjobs_tui.aws.models import (
     COUNTERS,
-    FINISHED_COUNTERS,
     AbortCriterion,
     Job,
     JobProcessDetails,
@@ -252,6 +251,7 @@ class Sample:
     at: float  # wall-clock seconds (the emulator's clock in demo)
     total: int
     finished: int
+    process: JobProcessDetails | None = None  # every counter, for `counter_rates`
 
 
 class RateTracker:
@@ -269,7 +269,7 @@ class RateTracker:
         if self.samples and at <= self.samples[-1].at:
             # Same instant (a frozen clock, or two quick refreshes): keep the latest numbers.
             self.samples.pop()
-        self.samples.append(Sample(at, process.total, process.finished))
+        self.samples.append(Sample(at, process.total, process.finished, process))
         while len(self.samples) > 2 and at - self.samples[0].at > self.WINDOW:
             self.samples.popleft()
 
@@ -282,6 +282,20 @@ class RateTracker:
         if minutes <= 0:
             return None
         return (last.total - first.total) / minutes, (last.finished - first.finished) / minutes
+
+    def counter_rates(self) -> dict[str, float] | None:
+        """Each counter's change per minute over the same window as `rates` (the abort
+        radar's failure rates), or None before two samples."""
+        if len(self.samples) < 2:
+            return None
+        first, last = self.samples[0], self.samples[-1]
+        minutes = (last.at - first.at) / 60
+        if minutes <= 0 or first.process is None or last.process is None:
+            return None
+        return {
+            attr: (last.process.count(attr) - first.process.count(attr)) / minutes
+            for attr, _, _ in COUNTERS
+        }
 
 
 RATE_LABEL_WIDTH = 9  # "assumes" and a space
@@ -348,10 +362,6 @@ def rate_text(
         for i, words in enumerate(estimate.assumptions):
             lines.add("assumes" if i == 0 else "", Text(words, style="dim"))
     return lines
-
-
-def _percent(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f} %"
 
 
 def _percent_down(part: int, whole: int) -> str:
@@ -422,36 +432,27 @@ def _pct(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-# An execution counts as executed once it is terminal; what the abort share divides by.
-EXECUTED_STATUSES = tuple(attr.upper() for attr in FINISHED_COUNTERS)
-EXECUTED_MEANS = "executed = in a terminal status: " + ", ".join(EXECUTED_STATUSES)
+def threshold_text(threshold: float | None) -> str:
+    """An abort threshold as AWS takes it (up to two decimals): '10 %', '10.99 %'."""
+    return _pct(threshold).replace("%", " %") if threshold is not None else "? %"
+
+
 _FAILURE_KINDS = {"ALL": "FAILED+REJECTED+TIMED_OUT"}
 
 
-def abort_line(abort: AbortCriterion, process: JobProcessDetails) -> Text:
-    """'FAILED+REJECTED+TIMED_OUT 10 of 83 executed (12.0 %) ≥ 15 % → CANCEL · armed after
-    100 executed: 17 more'. Executed = terminal executions (`EXECUTED_MEANS`)."""
-    executed = process.finished
-    failures = abort.failures(process)
-    threshold = abort.threshold_percentage
-    share = failures / executed * 100 if executed else 0.0
-    # AWS takes thresholds to two decimals: show as many as the threshold has.
-    decimals = 2 if threshold is not None and round(threshold, 1) != threshold else 1
-    over = threshold is not None and executed > 0 and share >= threshold
-    line = safe(_FAILURE_KINDS.get(abort.failure_type or "", abort.failure_type or "?"))
-    line.append(f" {failures:,} of {executed:,} executed (")
-    line.append(_percent(share, decimals) if executed else "—", style="bold red" if over else "")
-    line.append(")")
-    limit = _pct(threshold).replace("%", " %") if threshold is not None else "? %"
-    line.append(f" ≥ {limit} → ")
+def failure_kind(failure_type: str | None) -> str:
+    """What an abort criterion counts: 'FAILED', or 'FAILED+REJECTED+TIMED_OUT' for ALL."""
+    return _FAILURE_KINDS.get(failure_type or "", failure_type or "?")
+
+
+def abort_line(abort: AbortCriterion) -> Text:
+    """The criterion as configured: 'FAILED+REJECTED+TIMED_OUT ≥ 15 % → CANCEL · armed at 100
+    notified'. How close it is, live, is the abort radar's (one place for those numbers)."""
+    line = safe(failure_kind(abort.failure_type))
+    line.append(f" ≥ {threshold_text(abort.threshold_percentage)} → ")
     line.append_text(safe(abort.action or "?"))
-    minimum = abort.min_executed
-    if minimum is not None and executed < minimum:
-        line.append(
-            f" · armed after {minimum:,} executed: {minimum - executed:,} more", style="dim"
-        )
-    elif minimum is not None:
-        line.append(f" · armed ({minimum:,} executed reached)", style="dim")
+    if abort.min_executed is not None:
+        line.append(f" · armed at {abort.min_executed:,} notified", style="dim")
     return line
 
 
@@ -478,10 +479,8 @@ def rollout_text(job: Job) -> Lines | None:
         else:
             lines.add("rollout", Text("default (no rate set)", style="dim"))
     if job.abort:
-        process = job.process or JobProcessDetails()
         for i, abort in enumerate(job.abort):
-            lines.add("abort" if i == 0 else "", abort_line(abort, process))
-        lines.add("", Text(EXECUTED_MEANS, style="dim"))
+            lines.add("abort" if i == 0 else "", abort_line(abort))
     if job.timeout is not None and job.timeout.in_progress_minutes is not None:
         minutes = job.timeout.in_progress_minutes
         lines.add("timeout", f"{minutes_in_words(minutes)} in progress")
