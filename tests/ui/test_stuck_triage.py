@@ -71,7 +71,12 @@ async def test_never_picked_up_and_connectivity_unknown_without_indexing(
     app = make_app(job_id="j")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: section(app).report is not None)
-        assert not section(app).display  # 9 minutes: nothing stuck, nothing to say
+        # 9 minutes: nothing stuck, and the section says so with what it scanned.
+        assert section(app).display
+        assert (
+            "none of the scanned executions looks stuck"
+            in section(app).query_one("#stuck-kinds").plain
+        )
         emulator.clock.advance(2 * 60)
         await pilot.press("r")
         await wait_for(pilot, lambda: reported(app))
@@ -145,8 +150,8 @@ async def test_another_job_starts_over(
         app.screen.jump_to_job("soak")
         await wait_for(pilot, lambda: section(app).job_id == "soak")
         assert section(app).report is None and not section(app).display
-        # soak's execution is IN_PROGRESS for 11 minutes: not silent yet (30), so hidden.
+        # soak's execution is IN_PROGRESS for 11 minutes: not silent yet (30): none stuck.
         await wait_for(pilot, lambda: section(app).report is not None)
         report = section(app).report
         assert report is not None and report.job_id == "soak" and report.entries == ()
-        assert not section(app).display
+        assert "none of the scanned" in section(app).query_one("#stuck-kinds").plain

@@ -156,11 +156,19 @@ class StuckTriage(InsightSection):
 
     def _show(self) -> None:
         report = self.report
-        if report is None or report.job_id != self.job_id or not report.entries:
+        if report is None or report.job_id != self.job_id:
             self.display = False
             return
         now = self._now or report.at
         self.query_one("#stuck-head", Field).set(self._heading(report, now))
+        if not report.entries:
+            # A truthful zero, with what was scanned: "none" is an answer, hiding is not.
+            self.query_one("#stuck-kinds", Field).set(
+                Text("  none of the scanned executions looks stuck", style="dim")
+            )
+            self.query_one("#stuck-foot", Field).set(None)
+            self.display = True
+            return
         lines = Text(end="")
         width = max(len(f"{count:,}") for count in report.counts().values())
         for index, kind in enumerate(KINDS):
