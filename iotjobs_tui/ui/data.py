@@ -23,6 +23,7 @@ from textual.message_pump import MessagePump
 from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws import pacer, triage, why_sampler, writes
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
+from iotjobs_tui.aws.pacer import Pacer
 from iotjobs_tui.aws.errors import (
     AwsSetupError,
     describe_error,
@@ -111,6 +112,7 @@ class DataService:
         self._lock = asyncio.Lock()
         self._stats = CallStats()
         self.targets = TargetCounter()  # one cache of group sizes for every screen
+        self.pacer = Pacer()  # the one limiter of every call this app makes (aws/pacer.py)
         self._owner: MessagePump | None = None  # the App: connection state goes there
         self._announced: tuple[str | None, bool] | None = None  # (account, connected)
 
@@ -153,7 +155,7 @@ class DataService:
                     self._connection = AwsConnection(self.settings)
                     self._prepare = None
                 client = await self._connection.open()
-                self._api = JobsApi(client, self._stats)
+                self._api = JobsApi(client, self._stats, self.pacer)
             return self._api
 
     async def _show_prefetched(
