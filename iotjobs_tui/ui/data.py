@@ -23,7 +23,6 @@ from textual.message_pump import MessagePump
 from iotjobs_tui.aws import executions as ex
 from iotjobs_tui.aws import pacer, triage, why_sampler, writes
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
-from iotjobs_tui.aws.pacer import Pacer
 from iotjobs_tui.aws.errors import (
     AwsSetupError,
     describe_error,
@@ -36,6 +35,7 @@ from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
 from iotjobs_tui.aws.execution_sync import sync_executions
 from iotjobs_tui.aws.models import Job, JobFilters, JobSummary
+from iotjobs_tui.aws.pacer import Pacer
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.aws.stuck import Thresholds, TriageState
