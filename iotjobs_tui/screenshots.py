@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from iotjobs_tui.aws.pacer import Pacer
 from iotjobs_tui.launch import DEMO_REGION, build_app, demo_settings, start_demo
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -40,8 +41,6 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
     )
     # The local emulator shares no one's quota: count the 100,000 meters in seconds, not the
     # 7 minutes the background budget takes against AWS (the pictures are the same).
-    from iotjobs_tui.aws.pacer import Pacer
-
     app.data.pacer = Pacer(rate=100, background_rate=100, background_total=200)
     app.data.targets.page_pause = 0.0
     async with app.run_test(size=size) as pilot:
@@ -56,6 +55,13 @@ async def _shoot(url: str, emulator: Any, size: tuple[int, int], out: Path) -> P
         # The rollout's size, counted at the app's own pace (400 pages, about 160 s for the
         # 100,000 meters): the pictures show what a user sees once it is known.
         await _wait(pilot, lambda: detail.targets()[0] is not None, timeout=400)
+        # Then a minute at the app's own pace, so the status bar's calls/min is what a user
+        # sees, not the fast count's.
+        normal = Pacer()
+        app.data.pacer = normal
+        if app.data._api is not None:
+            app.data._api.pacer = normal
+        await pilot.pause(61)
         await pilot.pause(0.3)
         await pilot.pause(0.3)
         name = f"main-{size[0]}x{size[1]}.svg"

@@ -137,6 +137,25 @@ class EmulatorConfig:
     # InvalidRequestException.
     connectivity_indexing: bool = False
 
+    # --- registry: endpoint, things, thing groups (sim/handlers/endpoint.py, registry_updates.py)
+    # Our choice: DescribeEndpoint answers this emulator's own address, the request's Host
+    # header (host:port) for every endpoint type, since one port serves them all; it is not an
+    # AWS-shaped hostname. "host" gives it without a scheme, as AWS does; "url" prefixes
+    # http:// so a client can use it as endpoint_url directly.
+    endpoint_address: Literal["host", "url"] = "host"
+    # Our choice: an endpointType other than iot:Data, iot:Data-ATS, iot:CredentialProvider
+    # and iot:Jobs is InvalidRequestException (the model's pattern accepts any string).
+    unknown_endpoint_type_error: bool = True
+    # Documented (DeleteThing): deleting a thing that does not exist succeeds; False answers
+    # ResourceNotFoundException.
+    delete_missing_thing_ok: bool = True
+    # Documented (AssociateTargetsWithJob: "a list of thing group ARNs"): a thing ARN is
+    # InvalidRequestException; False accepts thing ARNs too.
+    associate_targets_groups_only: bool = True
+    # Our choice: UpdateThingGroupsForThing applies thingGroupsToRemove before
+    # thingGroupsToAdd, so a thing can move between groups of one hierarchy in one call.
+    update_groups_removes_first: bool = True
+
     # --- timeouts, retries, abort, scheduling ---------------------------------------------
     # AWS may time an execution out "up to 60 seconds later" than the deadline; we choose to
     # be exact (0). approximateSecondsBeforeTimedOut counts down to the deadline itself.

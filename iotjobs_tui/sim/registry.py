@@ -28,6 +28,7 @@ class RequestContext:
     account_id: str
     operation: str
     base_url: str  # e.g. "http://127.0.0.1:5055", for URLs the emulator hands out
+    host: str = ""  # the request's Host header (host:port), as the client addressed us
 
 
 Handler = Callable[[RequestContext, dict[str, Any]], dict[str, Any] | None]

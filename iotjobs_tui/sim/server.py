@@ -520,6 +520,7 @@ class SimServer:
                 account_id=emulator.config.account_id,
                 operation=operation,
                 base_url=self.base_url,
+                host=headers.get("Host", ""),
             )
             with emulator.lock:
                 self._catch_up()

@@ -14,14 +14,13 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws import executions as ex
-from iotjobs_tui.aws import pacer, triage, why_sampler, writes
+from iotjobs_tui.aws import pacer, writes
 from iotjobs_tui.aws.api import PAGE_SIZE, CallStats, JobsApi
 from iotjobs_tui.aws.errors import (
     AwsSetupError,
@@ -34,15 +33,14 @@ from iotjobs_tui.aws.errors import (
 from iotjobs_tui.aws.eta import TargetCount
 from iotjobs_tui.aws.execution_models import DEFAULT_PAGE_PAUSE, EXECUTIONS_PAGE
 from iotjobs_tui.aws.execution_sync import sync_executions
-from iotjobs_tui.aws.models import Job, JobFilters, JobSummary
+from iotjobs_tui.aws.models import JobFilters, JobSummary
 from iotjobs_tui.aws.pacer import Pacer
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
-from iotjobs_tui.aws.stuck import Thresholds, TriageState
 from iotjobs_tui.aws.targets import TargetCounter
-from iotjobs_tui.aws.why_sample import Chooser, CycleResult, Sweeps
 from iotjobs_tui.aws.writes import WriteOutcome, WriteRequest
 from iotjobs_tui.ui.connection import account_from_arn
+from iotjobs_tui.ui.data_insight import InsightCalls
 from iotjobs_tui.ui.messages import (
     Connected,
     DocumentFailed,
@@ -63,13 +61,9 @@ from iotjobs_tui.ui.messages import (
     JobsPage,
     LocateFailed,
     SetupFailed,
-    StuckTriaged,
-    StuckTriageFailed,
     TargetsCounted,
     ThingExecutions,
     ThingExecutionsFailed,
-    ThingsDescribed,
-    WhySampled,
 )
 from iotjobs_tui.ui.protocols import ExecutionsView
 from iotjobs_tui.ui.refresh import Failure
@@ -89,7 +83,7 @@ PREFETCH_LATE_WAIT = 30.0
 PAINT_WAIT = 0.25
 
 
-class DataService:
+class DataService(InsightCalls):
     def __init__(
         self,
         settings: ConnectionSettings,
@@ -395,55 +389,6 @@ class DataService:
             target,
             lambda api: self.targets.count(api, targets, continuous, on_progress=progress),
             lambda count: TargetsCounted(job_id, count),
-            background=True,
-        )
-
-    # --- insight: why panel (issue 12) -------------------------------------------------------
-
-    async def why_cycle(
-        self, target: MessagePump, job_id: str, sweeps: Sweeps, choose: Chooser
-    ) -> Failure | None:
-        """One cycle of a job's why sample (`aws.why_sampler`): the next pages of `sweeps`,
-        then describe what `choose` picks. Background-paced; a failed cycle still posts what
-        it got."""
-        result = CycleResult()
-        return await self.run(
-            target,
-            lambda api: why_sampler.run_cycle(api, job_id, sweeps, choose, result),
-            lambda done: WhySampled(job_id, done),
-            lambda f: WhySampled(job_id, result, f.error),
-            background=True,
-        )
-
-    async def describe_things(
-        self, target: MessagePump, job_id: str, things: tuple[str, ...]
-    ) -> Failure | None:
-        """The latest execution of the job on each of `things` (background-paced)."""
-        result = CycleResult()
-        return await self.run(
-            target,
-            lambda api: why_sampler.describe_things(api, job_id, things, result),
-            lambda done: ThingsDescribed(job_id, done),
-            lambda f: ThingsDescribed(job_id, result, f.error),
-            background=True,
-        )
-
-    # --- insight: stuck triage (issue 12) ---------------------------------------------------
-
-    async def stuck_triage(
-        self,
-        target: MessagePump,
-        state: TriageState,
-        job: Job,
-        clock: Callable[[], datetime],
-        limits: Thresholds,
-    ) -> Failure | None:
-        """One stuck-triage cycle of `job` (`aws.triage`), background-paced."""
-        return await self.run(
-            target,
-            lambda api: triage.run_cycle(api, state, job, clock, limits),
-            StuckTriaged,
-            lambda f: StuckTriageFailed(job.job_id, f.error),
             background=True,
         )
 

@@ -1,5 +1,21 @@
 """Importing this package registers every operation handler with `registry.HANDLERS`."""
 
-from iotjobs_tui.sim.handlers import device, executions, jobs, templates, things
+from iotjobs_tui.sim.handlers import (
+    device,
+    endpoint,
+    executions,
+    jobs,
+    registry_updates,
+    templates,
+    things,
+)
 
-__all__ = ["device", "executions", "jobs", "templates", "things"]
+__all__ = [
+    "device",
+    "endpoint",
+    "executions",
+    "jobs",
+    "registry_updates",
+    "templates",
+    "things",
+]

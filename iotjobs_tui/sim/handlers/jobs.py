@@ -225,6 +225,11 @@ def associate_targets_with_job(ctx: RequestContext, params: dict[str, Any]) -> d
     if job.status != JOB_IN_PROGRESS:
         raise invalid_request(f"Job {job.job_id} is {job.status}, not IN_PROGRESS.")
     new = [t for t in _unique(list(params["targets"])) if t not in job.targets]
+    if ctx.emulator.config.associate_targets_groups_only:
+        for target in new:
+            if parse_target(state, target)[0] != "thinggroup":
+                # Documented: targets is "a list of thing group ARNs".
+                raise invalid_request(f"Only thing groups can be associated with a job: {target}")
     if len(job.targets) + len(new) > ctx.emulator.config.max_targets:
         raise limit_exceeded(
             f"A job can have at most {ctx.emulator.config.max_targets} targets in total."

@@ -99,6 +99,8 @@ def list_things(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 @operation(CONTROL, "DeleteThing")
 def delete_thing(ctx: RequestContext, params: dict[str, Any]) -> None:
     state = region_state(ctx)
+    if params["thingName"] not in state.things and ctx.emulator.config.delete_missing_thing_ok:
+        return  # Documented: deleting a thing that does not exist succeeds.
     thing = get_thing(state, params["thingName"])
     expected = params.get("expectedVersion")
     if expected is not None and expected != thing.version:
@@ -233,6 +235,11 @@ def _membership_target(state: RegionState, params: dict[str, Any]) -> tuple[Thin
 def add_thing_to_thing_group(ctx: RequestContext, params: dict[str, Any]) -> None:
     state = region_state(ctx)
     group, thing = _membership_target(state, params)
+    join_group(ctx, state, group, thing)
+
+
+def join_group(ctx: RequestContext, state: RegionState, group: ThingGroup, thing: Thing) -> None:
+    """Add the thing to the group (a no-op when it is in it), with AWS's documented limits."""
     if group.name in thing.groups:
         return
     if len(thing.groups) >= MAX_GROUPS_PER_THING:
@@ -253,6 +260,11 @@ def add_thing_to_thing_group(ctx: RequestContext, params: dict[str, Any]) -> Non
 def remove_thing_from_thing_group(ctx: RequestContext, params: dict[str, Any]) -> None:
     state = region_state(ctx)
     group, thing = _membership_target(state, params)
+    leave_group(ctx, state, group, thing)
+
+
+def leave_group(ctx: RequestContext, state: RegionState, group: ThingGroup, thing: Thing) -> None:
+    """Take the thing out of the group (a no-op when it is not in it)."""
     if group.name not in thing.groups:
         return
     group.things.discard(thing.name)
