@@ -201,7 +201,8 @@ class MainScreen(LiveScreen):
         if message.generation != self.list_loop.generation:
             return
         gc_pause.release()
-        first = self.list_loop.policy.failures == 0
+        # The loop counts the failure before this message is handled: 1 is the first.
+        first = self.list_loop.policy.failures <= 1
         self._set_list_message(message.error, message.permanent)
         # One toast per streak; a permanent error is shown in place (the App toasts set-up).
         if first and not message.permanent:
@@ -305,7 +306,7 @@ class MainScreen(LiveScreen):
     def _on_job_describe_failed(self, message: JobDescribeFailed) -> None:
         if message.job_id != self.detail.job_id:
             return
-        first = self.detail_loop.policy.failures == 0
+        first = self.detail_loop.policy.failures <= 1  # counted already, as above
         self.detail.show_error(message.job_id, message.error)
         if first and not message.permanent:
             self.notify(clean(message.error), title="Job detail", severity="error", markup=False)
