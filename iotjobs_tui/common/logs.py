@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import time
 from pathlib import Path
 
 from iotjobs_tui.common import paths
@@ -18,6 +19,23 @@ LOG_NAME = "iotjobs-tui.log"
 # A rollout watched for hours at info level writes well under this; two old files are kept.
 MAX_BYTES = 2_000_000
 BACKUPS = 2
+
+
+class _Printable(logging.Formatter):
+    """Untrusted text (thing names, AWS messages) reaches the log: `cat` or `tail -f` of it
+    must not feed a terminal escape, so every non-printable character but the newline is
+    written as its escape (\\x1b, \\u200b)."""
+
+    converter = staticmethod(time.gmtime)  # type: ignore[assignment]  # UTC, as the app shows
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if text.isprintable():
+            return text
+        return "".join(
+            c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii")
+            for c in text
+        )
 
 
 def default_path() -> Path:
@@ -50,7 +68,7 @@ def setup(file: str | Path | None, level: str = "info") -> Path | None:
         _current[0] = None
         return None
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+        _Printable("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ")
     )
     logger.addHandler(handler)
     logger.setLevel(getattr(logging, level.upper(), logging.INFO))
