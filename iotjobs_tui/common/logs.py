@@ -26,7 +26,7 @@ class _Printable(logging.Formatter):
     must not feed a terminal escape, so every non-printable character but the newline is
     written as its escape (\\x1b, \\u200b)."""
 
-    converter = staticmethod(time.gmtime)  # type: ignore[assignment]  # UTC, as the app shows
+    converter = staticmethod(time.gmtime)  # UTC, as every time the app shows by default
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
