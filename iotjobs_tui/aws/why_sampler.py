@@ -28,6 +28,9 @@ from iotjobs_tui.aws.why_sample import (
 )
 
 NOT_FOUND = "ResourceNotFoundException"
+# An execution the service cannot describe (a thing name it would never accept, from a broken
+# endpoint) is dropped from the sample like a deleted one, instead of stopping the sampler.
+SKIPPED = (NOT_FOUND, "InvalidRequestException")
 BAD_TOKEN = "InvalidRequestException"  # an expired nextToken (AWS documents no other code)
 
 
@@ -92,7 +95,7 @@ async def describe(
         try:
             execution = await describe_job_execution(api, job_id, thing, number)
         except Exception as exc:
-            if error_code(exc) != NOT_FOUND:
+            if error_code(exc) not in SKIPPED:
                 raise
             result.gone.append((thing, number))
             continue
