@@ -27,6 +27,15 @@ JOB = "meter-fw-5_2_0"
 QUIET = {"list_interval": 3600, "progress_every": 3600}
 
 
+def quick_pacer(app: Any) -> Any:
+    """The local emulator shares no quota: sample at 50 calls/s, not the background 1/s (the
+    pacing itself is tested in tests/aws and measured by bench_calls)."""
+    from iotjobs_tui.aws.pacer import Pacer
+
+    app.data.pacer = Pacer(background_rate=50, background_total=100)
+    return app
+
+
 @pytest.fixture(autouse=True)
 def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     """No pacing and every sample member in one cycle: the test checks what, not how fast."""
@@ -64,7 +73,7 @@ async def test_planted_reasons_are_two_exact_buckets(
     make_app: Any, iot: Any, jobs_data: Any, emulator: Any
 ) -> None:
     plant(iot, jobs_data, emulator)
-    app = make_app(job_id=JOB, **QUIET)
+    app = quick_pacer(make_app(job_id=JOB, **QUIET))
     async with app.run_test(size=(160, 48)) as pilot:
         panel = panel_of(app)
 
@@ -119,7 +128,7 @@ async def test_describe_all_says_what_it_costs(
     make_app: Any, iot: Any, jobs_data: Any, emulator: Any
 ) -> None:
     plant(iot, jobs_data, emulator)
-    app = make_app(job_id=JOB, why_sample=4, **QUIET)
+    app = quick_pacer(make_app(job_id=JOB, why_sample=4, **QUIET))
     async with app.run_test(size=(160, 48)) as pilot:
         panel = panel_of(app)
         await wait_for(pilot, lambda: (s := panel.summary()) is not None and s.sampled == 4)
@@ -152,7 +161,7 @@ async def test_reasons_render_literally(
     with emulator.lock:
         (execution,) = emulator.region("us-east-1").executions_by_thing["meter-000"]
         execution.status_details["reason"] += "\x1b]0;owned\x07"
-    app = make_app(job_id=JOB, **QUIET)
+    app = quick_pacer(make_app(job_id=JOB, **QUIET))
     async with app.run_test(size=(160, 48)) as pilot:
         panel = panel_of(app)
         await wait_for(pilot, lambda: (s := panel.summary()) is not None and s.sampled == 1)
@@ -173,7 +182,7 @@ async def test_show_things_opens_exactly_those_things(
     make_app: Any, iot: Any, jobs_data: Any, emulator: Any
 ) -> None:
     plant(iot, jobs_data, emulator)
-    app = make_app(job_id=JOB, **QUIET)
+    app = quick_pacer(make_app(job_id=JOB, **QUIET))
     async with app.run_test(size=(160, 48)) as pilot:
         panel = panel_of(app)
         await wait_for(pilot, lambda: panel.job is not None)

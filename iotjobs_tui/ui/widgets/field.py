@@ -18,6 +18,18 @@ def _shape(value: Text | Lines) -> tuple[int, ...]:
     return (-2, *(len(label) * 1000 + len(text.plain) for label, text in value.rows))
 
 
+def _trimmed(value: Text) -> Text:
+    """`value` without padding at its lines' ends: padding is not content, and must not earn
+    an ellipsis when a scrollbar takes two cells."""
+    lines = value.split("\n", allow_blank=True)
+    for line in lines:
+        line.rstrip()
+    trimmed = Text("\n", end=value.end).join(lines)
+    trimmed.no_wrap = True
+    trimmed.overflow = "ellipsis"
+    return trimmed
+
+
 class Field(Static):
     """A Static that repaints only when given different text (fewer bytes over SSH).
 
@@ -30,6 +42,10 @@ class Field(Static):
         super().__init__("", id=id, classes=classes)
         self._value: Text | Lines | None = None
         self._wrap = wrap
+        if not wrap:
+            # Textual 8 drops Rich's no_wrap when it renders a Text: only the CSS holds.
+            self.styles.text_wrap = "nowrap"
+            self.styles.text_overflow = "ellipsis"
 
     def set(self, value: Text | Lines | None) -> None:
         if value is None:
@@ -40,8 +56,7 @@ class Field(Static):
         if not self.display:
             self.display = True
         if isinstance(value, Text) and not self._wrap:
-            value.no_wrap = True
-            value.overflow = "ellipsis"
+            value = _trimmed(value)
         if value != self._value:
             same_shape = self._value is not None and _shape(self._value) == _shape(value)
             self._value = value

@@ -259,7 +259,12 @@ class JobDetail(VerticalScroll):
             self._fit_arns()
 
     def _bar_width(self) -> int:
-        return max(10, min(60, self.scrollable_content_region.width or 40))
+        # As if the scrollbar were shown: the insight sections below come and go, and the bar
+        # must not be cut (or wrap) when their lines bring the scrollbar.
+        width = self.scrollable_content_region.width or 40
+        if not self.show_vertical_scrollbar:
+            width -= self.styles.scrollbar_size_vertical
+        return max(10, min(60, width))
 
     def _show_counters(
         self, process: JobProcessDetails | None, previous: JobProcessDetails | None, now: datetime
