@@ -147,7 +147,7 @@ def test_other_requests_keep_flowing_during_a_drip(
             assert outcome(iot.list_jobs) == ("ok", 200)
             with pytest.raises(ConnectionClosedError):
                 iot.get_job_document(jobId="j1")
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 5.0  # not queued behind the drip (generous: CI load)
         assert dripping.is_alive()
     finally:
         dripping.join(timeout=30)

@@ -1,10 +1,11 @@
 """The fault matrix (issue 14, item 2): every emulator fault on every live screen.
 
 For each fault x screen (see `fault_matrix_kit` for the run): no crash and no traceback; keys
-handled within 0.5 s while the fault is on; the affected pane marked failed within one
-interval; a permanent error stops its loop, says what to do and makes no more calls; recovery
-by the loop's next try once the fault ends (`r` for a permanent one); errors in one line with
-the AWS code; no duplicate toasts. `app.survive_errors` stays None: a bug raises here.
+answered while the fault is on (within KEY_BOUND; bench/faults.py prints how fast); the
+affected pane marked failed within one interval; a permanent error stops its loop, says what
+to do and makes no more calls; recovery by the loop's next try once the fault ends (`r` for
+a permanent one); errors in one line with the AWS code; no duplicate toasts.
+`app.survive_errors` stays None: a bug raises here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from typing import Any
 
 import pytest
 
-from .fault_matrix_kit import FAULTS, SCREENS, Cell, Fault, Screen, app_options, open_screen, seed
+from .fault_matrix_kit import (
+    FAULTS,
+    KEY_BOUND,
+    SCREENS,
+    Cell,
+    Fault,
+    Screen,
+    app_options,
+    open_screen,
+    seed,
+)
 
 # Cells whose expectation does not hold because of an app bug: (fault, screen) -> reason.
 XFAIL: dict[tuple[str, str], str] = {}
@@ -41,4 +52,4 @@ async def test_fault_cell(
         await open_screen(pilot, app, screen)
         cell = Cell(fault, screen, app, sim_server)
         await cell.run(pilot)
-        assert cell.slowest_key_ms < 500, cell.keys_ms
+        assert cell.slowest_key_ms < KEY_BOUND * 1000, cell.keys_ms
