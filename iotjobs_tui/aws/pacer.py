@@ -22,8 +22,10 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from aiolimiter import AsyncLimiter
+if TYPE_CHECKING:  # aiolimiter (and its importlib.metadata, ~10 ms) loads with the first call
+    from aiolimiter import AsyncLimiter
 
 RATE = 5.0  # calls a second per operation: half of AWS's default per-API quota
 BACKGROUND_RATE = 1.0  # background calls a second per operation
@@ -60,7 +62,8 @@ class Pacer:
         self._clock = clock
         self._every: dict[str, AsyncLimiter] = {}
         self._quiet: dict[str, AsyncLimiter] = {}
-        self._quiet_total = AsyncLimiter(background_total, 1.0)
+        self._background_total = background_total
+        self._quiet_total: AsyncLimiter | None = None
         self.waits = 0  # calls that had to wait
         self.waited = 0.0  # seconds spent waiting, in total
         self.background_calls = 0
@@ -68,6 +71,8 @@ class Pacer:
     def _limiter(self, table: dict[str, AsyncLimiter], operation: str, rate: float) -> AsyncLimiter:
         limiter = table.get(operation)
         if limiter is None:
+            from aiolimiter import AsyncLimiter
+
             limiter = table[operation] = AsyncLimiter(rate, 1.0)
         return limiter
 
@@ -75,6 +80,10 @@ class Pacer:
         started = self._clock()
         if in_background():
             self.background_calls += 1
+            if self._quiet_total is None:
+                from aiolimiter import AsyncLimiter
+
+                self._quiet_total = AsyncLimiter(self._background_total, 1.0)
             await self._quiet_total.acquire()
             await self._limiter(self._quiet, operation, self.background_rate).acquire()
         await self._limiter(self._every, operation, self.rate).acquire()
