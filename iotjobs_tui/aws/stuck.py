@@ -294,6 +294,9 @@ class TriageReport:
     indexing: str
     entries: tuple[Entry, ...] = ()
     error: str | None = None  # checks cut short this cycle (the scan itself went through)
+    # QUEUED + IN_PROGRESS executions by the DescribeJob the cycle started from: what
+    # `scanned` is "of" (the job's counts now may be smaller: the rollout moved on).
+    unfinished: int | None = None
 
     def of(self, kind: str) -> tuple[Entry, ...]:
         return tuple(entry for entry in self.entries if entry.kind == kind)

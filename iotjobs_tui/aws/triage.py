@@ -20,6 +20,7 @@ operation, 2 in total, whatever this asks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -80,7 +81,9 @@ async def run_cycle(
         except Exception as exc:  # the scan stands; the rest waits for the next cycle
             error = describe_error(exc)
             break
-    return stuck.classify(state, suspects, clock(), limits, error)
+    report = stuck.classify(state, suspects, clock(), limits, error)
+    unfinished = job.process.unfinished if job.process is not None else None
+    return dataclasses.replace(report, unfinished=unfinished)
 
 
 def _token(response: Mapping[str, Any]) -> str | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-# IN_PROGRESS for longer than this looks stuck: most device updates report within minutes.
-STUCK_AFTER = 30 * 60.0
-# Fewer seconds than this before the timeout: about to time out (AWS may be 60 s late).
-TIMEOUT_SOON = 5 * 60.0
+from iotjobs_tui.aws.stuck import IN_PROGRESS_MINUTES, TIMEOUT_SOON
+
+# One definition with the stuck triage (aws/stuck.py): the list's ⚠, the execution pane and
+# the triage call the same execution stuck. IN_PROGRESS longer than this looks stuck; fewer
+# seconds than TIMEOUT_SOON before the timeout is "about to time out".
+STUCK_AFTER = IN_PROGRESS_MINUTES * 60.0
 
 
 def in_progress_for(status: str | None, started_at: datetime | None, now: datetime) -> float | None:

@@ -65,6 +65,7 @@ class JobDetail(VerticalScroll):
         # job id -> (latest finished count, count under way): kept across selections.
         self._targets: dict[str, tuple[TargetCount | None, TargetCount | None]] = {}
         self.full_arns = False  # `a`: every ARN whole, on its own line
+        self._sections: list[InsightSection] | None = None
         self.estimate: Estimate | None = None  # the whole rollout's, as last shown
         self._now: datetime | None = None  # the clock at the last refresh (virtual in demo)
         # (job, count, rates) the estimate was computed from.
@@ -102,7 +103,10 @@ class JobDetail(VerticalScroll):
 
     @property
     def sections(self) -> list[InsightSection]:
-        return list(self.query(InsightSection))
+        # Composed once and never replaced: found once, not by a DOM query every second.
+        if not self._sections:  # (before mount the query finds none: ask again)
+            self._sections = list(self.query(InsightSection))
+        return self._sections
 
     def on_mount(self) -> None:
         for field in self.query(Field):

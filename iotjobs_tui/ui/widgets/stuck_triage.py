@@ -181,7 +181,10 @@ class StuckTriage(InsightSection):
 
     def _heading(self, report: TriageReport, now: datetime) -> Text:
         process = self.job.process if self.job is not None else None
-        total = "unknown" if process is None else f"{process.unfinished:,}"
+        # Of the executions unfinished when the scan started, not now: by now the rollout
+        # may have finished many of them ("scanned 684 of 257" was a lie).
+        of = report.unfinished
+        total = "unknown" if of is None else f"{of:,}"
         age = format_age(max(0.0, (now - report.at).total_seconds()))
         note = f"scanned {report.scanned:,} of {total} queued/in-progress executions, {age}"
         if not report.complete and process is not None and self.loop is not None:
