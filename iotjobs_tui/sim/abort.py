@@ -20,7 +20,7 @@ from iotjobs_tui.sim.engine import JOB_IN_PROGRESS, JOB_SCHEDULED
 from iotjobs_tui.sim.state import Job, JobExecution, RegionState
 
 if TYPE_CHECKING:
-    from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.rule_host import RuleHost
 
 FAILURES: dict[str, tuple[str, ...]] = {
     "FAILED": (ex.FAILED,),
@@ -31,7 +31,7 @@ FAILURES: dict[str, tuple[str, ...]] = {
 _ANY_FAILURE = frozenset(FAILURES["ALL"])
 
 
-def install(emulator: Emulator) -> None:
+def install(emulator: RuleHost) -> None:
     def listener(
         state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
     ) -> None:
@@ -44,7 +44,7 @@ def install(emulator: Emulator) -> None:
     emulator.engine.execution_listeners.append(listener)
 
 
-def evaluate(emulator: Emulator, state: RegionState, job: Job, at: float) -> bool:
+def evaluate(emulator: RuleHost, state: RegionState, job: Job, at: float) -> bool:
     """Cancel the job if a criterion is met; returns whether it was aborted."""
     cfg = emulator.config
     notified = job.notified

@@ -31,7 +31,7 @@ from iotjobs_tui.sim.scheduler import Event
 from iotjobs_tui.sim.state import Job, JobExecution, RegionState, Thing
 
 if TYPE_CHECKING:
-    from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.host import EngineHost
 
 # Job statuses (the current JobStatus enum).
 JOB_IN_PROGRESS = "IN_PROGRESS"
@@ -47,7 +47,7 @@ JobHook = Callable[[RegionState, Job, "float | None"], None]
 
 
 class JobEngine:
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: EngineHost) -> None:
         self.emulator = emulator
         # Called as listener(state, job, execution, old_status, at) after every execution
         # change; old_status None means the execution was just created.

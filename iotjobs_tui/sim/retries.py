@@ -22,7 +22,7 @@ from iotjobs_tui.sim.engine import JOB_IN_PROGRESS, JOB_SCHEDULED
 from iotjobs_tui.sim.state import Job, JobExecution, RegionState
 
 if TYPE_CHECKING:
-    from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.rule_host import RuleHost
 
 RETRYABLE = frozenset({ex.FAILED, ex.TIMED_OUT})
 MAX_RETRIES = 10  # documented: "up to 10 retries for both failure types combined"
@@ -38,7 +38,7 @@ def criterion_for(status: str, criteria: list[dict[str, Any]]) -> dict[str, Any]
     return next((c for c in criteria if c.get("failureType") == "ALL"), None)
 
 
-def install(emulator: Emulator) -> None:
+def install(emulator: RuleHost) -> None:
     def listener(
         state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
     ) -> None:

@@ -18,10 +18,10 @@ from iotjobs_tui.sim.executions import Actor
 from iotjobs_tui.sim.state import Job, JobExecution, RegionState
 
 if TYPE_CHECKING:
-    from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.rule_host import RuleHost
 
 
-def install(emulator: Emulator) -> None:
+def install(emulator: RuleHost) -> None:
     def listener(
         state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
     ) -> None:
@@ -37,7 +37,7 @@ def install(emulator: Emulator) -> None:
 
 
 def set_step_timer(
-    emulator: Emulator,
+    emulator: RuleHost,
     state: RegionState,
     job: Job,
     execution: JobExecution,
@@ -51,7 +51,7 @@ def set_step_timer(
     _arm(emulator, state, job, execution)
 
 
-def _arm(emulator: Emulator, state: RegionState, job: Job, execution: JobExecution) -> None:
+def _arm(emulator: RuleHost, state: RegionState, job: Job, execution: JobExecution) -> None:
     if execution.timeout_event is not None:
         execution.timeout_event.cancel()
         execution.timeout_event = None
@@ -75,7 +75,7 @@ def _clear(execution: JobExecution) -> None:
 
 
 def _expire(
-    emulator: Emulator, state: RegionState, job: Job, execution: JobExecution, at: float
+    emulator: RuleHost, state: RegionState, job: Job, execution: JobExecution, at: float
 ) -> None:
     execution.timeout_event = None
     if execution.status != ex.IN_PROGRESS or state.jobs.get(job.job_id) is not job:

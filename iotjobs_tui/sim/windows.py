@@ -30,7 +30,8 @@ from iotjobs_tui.sim.scheduling import parse_datetime
 from iotjobs_tui.sim.state import Job, RegionState
 
 if TYPE_CHECKING:
-    from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.host import EngineHost
+    from iotjobs_tui.sim.rule_host import RuleHost
 
 STRING_DATE_TIME = "%Y-%m-%dT%H:%M"
 ROLLOUTS_SHOWN = 7  # documented: "the next seven maintenance window occurrences"
@@ -79,7 +80,7 @@ def _start_time(job: Job) -> float | None:
     return parse_datetime(str(text), "startTime") if text is not None else None
 
 
-def install(emulator: Emulator) -> None:
+def install(emulator: RuleHost) -> None:
     engine = emulator.engine
 
     def hook(state: RegionState, job: Job, start_at: float | None) -> None:
@@ -101,7 +102,7 @@ def install(emulator: Emulator) -> None:
 
 
 def _boundary(
-    emulator: Emulator,
+    emulator: RuleHost,
     state: RegionState,
     job: Job,
     windows: list[Window],
@@ -127,7 +128,7 @@ def _boundary(
         )
 
 
-def _end(emulator: Emulator, state: RegionState, job: Job, at: float) -> None:
+def _end(emulator: RuleHost, state: RegionState, job: Job, at: float) -> None:
     job.end_event = None
     job.ended = True
     job.rollouts_cache = None
@@ -155,7 +156,7 @@ def _end(emulator: Emulator, state: RegionState, job: Job, at: float) -> None:
     engine.check_completion(job, at)
 
 
-def scheduled_rollouts(emulator: Emulator, job: Job) -> list[str] | None:
+def scheduled_rollouts(emulator: EngineHost, job: Job) -> list[str] | None:
     """DescribeJob's scheduledJobRollouts (None when the job has no maintenance windows)."""
     config = job.scheduling_config or {}
     if not config.get("maintenanceWindows"):
