@@ -33,8 +33,8 @@ ENV = {
 def start_emulator(jobs: int, things: int = 10, speed: float = 0.0) -> tuple[Any, Any, str]:
     import boto3
 
-    from iotjobs_tui.sim.clock import VirtualClock
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
 
     emulator = Emulator(VirtualClock(start=T0, speed=speed))

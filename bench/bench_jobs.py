@@ -68,11 +68,11 @@ def job_id(i: int) -> str:
 def seed(jobs: int = JOBS) -> tuple[Any, Any, str]:
     """(emulator, server, url): `jobs` jobs on a small group, one in ten cancelled, one in
     four CONTINUOUS, created through the handlers with the clock frozen."""
-    from iotjobs_tui.sim.clock import VirtualClock
-    from iotjobs_tui.sim.demo_fleet import control_context
+    from iotjobs_tui.sim.api.handlers import jobs as job_handlers
+    from iotjobs_tui.sim.api.handlers import things as thing_handlers
+    from iotjobs_tui.sim.demo.fleet import control_context
     from iotjobs_tui.sim.emulator import Emulator
-    from iotjobs_tui.sim.handlers import jobs as job_handlers
-    from iotjobs_tui.sim.handlers import things as thing_handlers
+    from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
 
     emulator = Emulator(VirtualClock(start=T0, speed=0.0))

@@ -42,8 +42,8 @@ async def run_cell(fault: Fault, screen: Screen) -> Cell | str:
     from botocore.config import Config
 
     from iotjobs_tui.aws.session import ConnectionSettings
-    from iotjobs_tui.sim.clock import VirtualClock
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
     from iotjobs_tui.ui.app import IotJobsApp
     from iotjobs_tui.ui.data import DataService

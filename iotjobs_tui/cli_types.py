@@ -83,14 +83,14 @@ def endpoint_url(text: str) -> str:
 
 
 def fault_flag(parse_name: str) -> Any:
-    """An argparse type for a `sim` fault flag, parsed by `iotjobs_tui.sim.faults.<parse_name>`.
+    """An argparse type for a `sim` fault flag, parsed by `sim.wire.faults.injector.<parse_name>`.
 
     The faults module (and the botocore models it checks names against) is imported only when
     the flag is used, so `--help` stays instant.
     """
 
     def parse(text: str) -> Any:
-        from iotjobs_tui.sim import faults
+        from iotjobs_tui.sim.wire.faults import injector as faults
 
         try:
             return getattr(faults, parse_name)(text)
@@ -103,7 +103,7 @@ def fault_flag(parse_name: str) -> Any:
 
 class FaultAction(argparse.Action):
     """`--fault KIND [VALUE] [KEY=VALUE ...]` (repeatable): appends (name or None, rule), parsed
-    by `iotjobs_tui.sim.fault_rules` (imported only when the flag is used)."""
+    by `iotjobs_tui.sim.wire.faults.rules` (imported only when the flag is used)."""
 
     def __call__(
         self,
@@ -112,7 +112,7 @@ class FaultAction(argparse.Action):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        from iotjobs_tui.sim.fault_rules import parse_fault_tokens
+        from iotjobs_tui.sim.wire.faults.rules import parse_fault_tokens
 
         try:
             parsed = parse_fault_tokens(list(values))

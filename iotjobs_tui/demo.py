@@ -16,9 +16,9 @@ DEMO_SECRET_KEY = "iotjobs-tui-demo-secret-key-not-a-real-one"
 
 def start_demo(seed: int, speed: float, start: float | None = None) -> tuple[Any, Any, str]:
     """(emulator, server, base_url) with the demo scenario loaded, served on a free port."""
-    from iotjobs_tui.sim import scenarios
-    from iotjobs_tui.sim.clock import VirtualClock
+    from iotjobs_tui.sim.demo import scenarios
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
 
     emulator = Emulator(VirtualClock(start=start, speed=speed))

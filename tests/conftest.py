@@ -14,8 +14,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from iotjobs_tui.sim.clock import VirtualClock
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.engine.clock import VirtualClock
 from iotjobs_tui.sim.server import SimServer
 
 # 2026-01-01T00:00:00Z; the clock is frozen (speed 0) and tests step it.

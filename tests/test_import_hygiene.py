@@ -223,7 +223,7 @@ def test_watch_loads_no_textual() -> None:
         f"""
         import contextlib, io, os
         os.environ.update(AWS_ACCESS_KEY_ID="hygiene", AWS_SECRET_ACCESS_KEY="hygiene")
-        from iotjobs_tui.sim.clock import VirtualClock
+        from iotjobs_tui.sim.engine.clock import VirtualClock
         from iotjobs_tui.sim.emulator import Emulator
         from iotjobs_tui.sim.server import SimServer
 

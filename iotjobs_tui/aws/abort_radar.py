@@ -13,7 +13,7 @@ finished executions, the emulator's other switch value) is the other reading, ke
 the two can be compared. Either way the counters count executions, and a retry adds one.
 
 A criterion is met once armed (notified >= minNumberOfExecutedThings) with at least one
-matching failure and failures / base >= thresholdPercentage (`sim/abort.py`'s test).
+matching failure and failures / base >= thresholdPercentage (`sim/engine/rules/abort.py`'s test).
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ import random
 import threading
 import uuid
 
-from iotjobs_tui.sim import abort, retries, timeouts, windows
-from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.devices.simulated import DeviceSimulation
 from iotjobs_tui.sim.emulator_config import DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUNT_ID
 from iotjobs_tui.sim.emulator_config import EmulatorConfig as EmulatorConfig
-from iotjobs_tui.sim.engine import JobEngine
-from iotjobs_tui.sim.scheduler import Scheduler
-from iotjobs_tui.sim.state import RegionState
+from iotjobs_tui.sim.engine.clock import VirtualClock
+from iotjobs_tui.sim.engine.event_heap import Scheduler
+from iotjobs_tui.sim.engine.job_engine import JobEngine
+from iotjobs_tui.sim.engine.rules import abort, retries, timeouts, windows
+from iotjobs_tui.sim.engine.state import RegionState
 
 
 class Emulator:
@@ -31,6 +32,8 @@ class Emulator:
         self.s3_objects: dict[str, str] = {}
         # Root of URLs handed to devices (presigned placeholders) when no request supplies one.
         self.base_url = "http://127.0.0.1"
+        # Set by `devices.simulated.install()`: the emulator owns its device simulation.
+        self.device_simulation: DeviceSimulation | None = None
         self.engine = JobEngine(self)
         # Order matters: abort runs before retries, so an abort drops the retry (documented).
         abort.install(self)

@@ -94,7 +94,7 @@ class EmulatorConfig:
     # omits SCHEDULED jobs.
     group_filter_hides_scheduled: bool = True
 
-    # --- device plane (iot-jobs-data; sim/device_plane.py) ---------------------------------
+    # --- device plane (iot-jobs-data; sim/devices/plane.py) ---------------------------------
     # Our choice: data-plane `long` timestamps are epoch seconds, as the model documents and a
     # live capture reported (devguide MQTT examples show milliseconds); True sends milliseconds.
     data_plane_timestamps_ms: bool = False
@@ -119,14 +119,14 @@ class EmulatorConfig:
     # Documented: a presigned URL lives presignedUrlConfig.expiresInSec, default 3600.
     presigned_default_expires_seconds: int = 3600
 
-    # --- fleet indexing (GetThingConnectivityData; sim/handlers/things.py) -------------------
+    # --- fleet indexing (GetThingConnectivityData; sim/api/handlers/things.py) -------------------
     # Fleet indexing with thingConnectivityIndexingMode STATUS: off by default, as in a new
     # account (the demo turns it on). Documented: the connectivity API needs it. Our choice
     # (AWS documents no error for it): when off, GetThingConnectivityData is
     # InvalidRequestException.
     connectivity_indexing: bool = False
 
-    # --- registry: endpoint, things, thing groups (sim/handlers/endpoint.py, registry_updates.py)
+    # --- registry: endpoint, things, thing groups (sim/api/handlers/endpoint.py, registry_updates.py)
     # Our choice: DescribeEndpoint answers this emulator's own address, the request's Host
     # header (host:port) for every endpoint type, since one port serves them all; it is not an
     # AWS-shaped hostname. "host" gives it without a scheme, as AWS does; "url" prefixes

@@ -18,12 +18,12 @@ import sys
 from collections.abc import Sequence
 
 from iotjobs_tui.common import gc_pause
-from iotjobs_tui.sim import scenarios
-from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.demo import scenarios
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.fault_rules import FaultRule, name_rules
-from iotjobs_tui.sim.faults import FaultConfig, FaultInjector
+from iotjobs_tui.sim.engine.clock import VirtualClock
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig, FaultInjector
+from iotjobs_tui.sim.wire.faults.rules import FaultRule, name_rules
 
 PROG = "iotjobs-tui sim"
 

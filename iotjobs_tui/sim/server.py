@@ -4,7 +4,7 @@ The two services share paths (`GET /things/{t}/jobs` is ListJobExecutionsForThin
 GetPendingJobExecutions on `iot-jobs-data`), so each request is attributed to a service by its
 SigV4 credential scope, or by its Host header when unsigned. Any credentials are accepted.
 
-Faults (`faults.py`) are consulted for every routed request; the admin API reads and changes
+Faults (`faults/injector.py`) are consulted for every routed request; the admin API reads and changes
 them at `/_sim/faults`. A full outage closes the listener, so connections are refused, and
 re-opens it on the same port when it ends (`set_outage()`, or `{"outage_seconds": N}`).
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import importlib
 import json
 import logging
 import math
@@ -31,17 +30,18 @@ from typing import Any
 
 from aiohttp import web
 
+from iotjobs_tui.sim.api import handlers
+from iotjobs_tui.sim.api.registry import CONTROL, DEVICE, RequestContext
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.errors import ServiceError
-from iotjobs_tui.sim.faults import NO_FAULTS, FaultInjector
-from iotjobs_tui.sim.protocol import (
+from iotjobs_tui.sim.wire.errors import ServiceError
+from iotjobs_tui.sim.wire.faults.injector import NO_FAULTS, FaultInjector
+from iotjobs_tui.sim.wire.protocol import (
     INTERNAL_FAILURE,
     HttpResponse,
     not_implemented,
     parse_query,
     protocol_for,
 )
-from iotjobs_tui.sim.registry import CONTROL, DEVICE, HANDLERS, RequestContext
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,6 @@ _SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_reque
 _QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request$")
 # e.g. data.jobs.iot.eu-west-1.amazonaws.com, iot.eu-west-1.amazonaws.com (port optional).
 _HOST_REGION = re.compile(r"(?:^|\.)iot\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
-_HANDLER_PACKAGE = "iotjobs_tui.sim.handlers"
 # An outage set over HTTP must end by itself (the admin API is on the port it closes); this
 # caps it so a typo cannot lock the emulator away for a day. `set_outage()` has no cap.
 MAX_OUTAGE_SECONDS = 3600.0
@@ -139,16 +138,6 @@ def detect_service(headers: Mapping[str, str], query: Mapping[str, list[str]]) -
     return service, region.group(1) if region else DEFAULT_REGION
 
 
-def _import_handlers() -> None:
-    # The handler package registers every operation on import; before it exists the server
-    # still routes, validates and answers NotImplementedException.
-    try:
-        importlib.import_module(_HANDLER_PACKAGE)
-    except ModuleNotFoundError as exc:
-        if exc.name != _HANDLER_PACKAGE:
-            raise
-
-
 def _format_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
@@ -171,7 +160,7 @@ class SimServer:
         faults: FaultInjector | None = None,
         tick_seconds: float = 0.05,
     ) -> None:
-        _import_handlers()
+        self.handlers = handlers.collect()
         self.emulator = emulator
         # While the clock runs, a background tick keeps the simulation caught up, so a request
         # pays only for the few events since the last tick rather than for everything since
@@ -509,7 +498,7 @@ class SimServer:
         protocol = protocol_for(service)
         try:
             params = protocol.parse(operation, labels, query, headers, body)
-            handler = HANDLERS.get((service, operation))
+            handler = self.handlers.get((service, operation))
             if handler is None:
                 raise not_implemented(service, operation)
             emulator = self.emulator

@@ -10,8 +10,8 @@ import pytest
 from iotjobs_tui.aws import prefetch
 from iotjobs_tui.aws.models import parse_job_summary
 from iotjobs_tui.aws.prefetch import Prefetch, may_prompt
-from iotjobs_tui.sim.faults import FaultConfig
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig
 
 
 def _jobs(iot: Any, count: int) -> None:

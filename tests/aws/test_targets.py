@@ -11,9 +11,9 @@ import pytest
 from iotjobs_tui.aws.api import JobsApi
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.aws.targets import TargetCount, TargetCounter, parse_target
-from iotjobs_tui.sim.demo_fleet import control_context
+from iotjobs_tui.sim.api.handlers import things as thing_handlers
+from iotjobs_tui.sim.demo.fleet import control_context
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.handlers import things as thing_handlers
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

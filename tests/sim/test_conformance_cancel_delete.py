@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.executions import IN_PROGRESS, Actor
+from iotjobs_tui.sim.engine.transitions import IN_PROGRESS, Actor
 
 DOC = "{}"
 

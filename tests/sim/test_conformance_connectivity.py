@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim import devices
-from iotjobs_tui.sim.connectivity import DISCONNECT_REASON
-from iotjobs_tui.sim.devices import DeviceProfile, Step
+from iotjobs_tui.sim.devices import simulated as devices
+from iotjobs_tui.sim.devices.connectivity import DISCONNECT_REASON
+from iotjobs_tui.sim.devices.simulated import DeviceProfile, Step
 from iotjobs_tui.sim.emulator import Emulator
 
 T0 = 1_767_225_600.0  # tests/conftest.py's frozen start

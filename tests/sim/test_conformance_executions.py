@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim import executions as ex
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.errors import ServiceError
-from iotjobs_tui.sim.executions import Actor, check_transition
+from iotjobs_tui.sim.engine import transitions as ex
+from iotjobs_tui.sim.engine.transitions import Actor, check_transition
+from iotjobs_tui.sim.wire.errors import ServiceError
 
 DOC = "{}"
 

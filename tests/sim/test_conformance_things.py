@@ -24,8 +24,8 @@ def test_create_and_describe_thing_keeps_attributes(iot: Any) -> None:
 
 
 def test_thing_ids_are_reproducible_per_seed(iot: Any, emulator: Any) -> None:
-    from iotjobs_tui.sim.clock import VirtualClock
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.engine.clock import VirtualClock
 
     first = iot.create_thing(thingName="a")["thingId"]
     other = Emulator(VirtualClock(start=0, speed=0))

@@ -15,10 +15,11 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from iotjobs_tui.sim import devices, scenarios
-from iotjobs_tui.sim.clock import VirtualClock
-from iotjobs_tui.sim.demo_jobs import CATALOGUE
+from iotjobs_tui.sim.demo import scenarios
+from iotjobs_tui.sim.demo.jobs import CATALOGUE
+from iotjobs_tui.sim.devices import simulated as devices
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.engine.clock import VirtualClock
 from iotjobs_tui.sim.server import SimServer
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z, as in conftest
@@ -211,8 +212,8 @@ def test_clock_back_at_present_with_its_speed() -> None:
 
 _MEASURE = """
 import json, time
-from iotjobs_tui.sim import scenarios
-from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.demo import scenarios
+from iotjobs_tui.sim.engine.clock import VirtualClock
 from iotjobs_tui.sim.emulator import Emulator
 emulator = Emulator(VirtualClock(start=%r, speed=0))
 wall, cpu = time.perf_counter(), time.process_time()

@@ -3,9 +3,9 @@ things, and fleet indexing with connectivity on."""
 
 from __future__ import annotations
 
-from iotjobs_tui.sim import scenarios
-from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.demo import scenarios
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.engine.clock import VirtualClock
 
 T0 = 1_767_225_600.0
 

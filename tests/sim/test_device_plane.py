@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim import device_plane
+from iotjobs_tui.sim.devices import plane as device_plane
 from iotjobs_tui.sim.emulator import Emulator
 
 T0 = 1_767_225_600.0  # the conftest clock: 2026-01-01T00:00:00Z

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from iotjobs_tui.sim import devices
-from iotjobs_tui.sim.clock import VirtualClock
-from iotjobs_tui.sim.devices import DeviceProfile, DeviceSimulation, Step
+from iotjobs_tui.sim.api.handlers import jobs as job_handlers
+from iotjobs_tui.sim.api.handlers import things as thing_handlers
+from iotjobs_tui.sim.api.registry import CONTROL, RequestContext
+from iotjobs_tui.sim.devices import simulated as devices
+from iotjobs_tui.sim.devices.simulated import DeviceProfile, DeviceSimulation, Step
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.handlers import jobs as job_handlers
-from iotjobs_tui.sim.handlers import things as thing_handlers
-from iotjobs_tui.sim.registry import CONTROL, RequestContext
+from iotjobs_tui.sim.engine.clock import VirtualClock
 
 REGION = "us-east-1"
 QUICK = (Step("download", 4.0, jitter=0.0, updates=2), Step("install", 3.0, jitter=0.0))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim import views
+from iotjobs_tui.sim.api import views
 from iotjobs_tui.sim.emulator import Emulator
 
 DOC = "{}"

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from iotjobs_tui import cli
-from iotjobs_tui.sim.fault_rules import FaultRule, name_rules, parse_fault_tokens, parse_rule
-from iotjobs_tui.sim.fault_scope import Scope, parse_scope
-from iotjobs_tui.sim.faults import FaultConfig
 from iotjobs_tui.sim.runner import fault_config, run_foreground
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig
+from iotjobs_tui.sim.wire.faults.rules import FaultRule, name_rules, parse_fault_tokens, parse_rule
+from iotjobs_tui.sim.wire.faults.scope import Scope, parse_scope
 from tests.sim.fault_kit import admin, outcome
 
 

@@ -12,9 +12,9 @@ import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from iotjobs_tui.sim.credentials import access_key_of, session_token_of
-from iotjobs_tui.sim.fault_rules import parse_rule
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.credentials import access_key_of, session_token_of
+from iotjobs_tui.sim.wire.faults.rules import parse_rule
 from tests.conftest import NO_RETRIES
 from tests.sim.fault_kit import admin, outcome, set_rules
 

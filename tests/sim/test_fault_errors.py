@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim.fault_errors import CODES, fault_error, resolve_error_code
-from iotjobs_tui.sim.faults import FaultConfig
-from iotjobs_tui.sim.registry import CONTROL, DEVICE
+from iotjobs_tui.sim.api.registry import CONTROL, DEVICE
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.error_codes import CODES, fault_error, resolve_error_code
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig
 from tests.sim.fault_kit import admin, create_job, outcome, set_rules
 
 
@@ -195,7 +195,7 @@ def test_latency_per_operation_adds_to_the_global_one(sim_server: SimServer, iot
 
 
 def test_latency_share_and_jitter_are_seeded() -> None:
-    from iotjobs_tui.sim.faults import FaultInjector
+    from iotjobs_tui.sim.wire.faults.injector import FaultInjector
 
     rule = {"fault": "latency", "ms": 100, "jitter_ms": 50, "share": 0.5}
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from iotjobs_tui.sim.fault_mutation import apply, mutate_body
-from iotjobs_tui.sim.fault_rules import parse_rule
-from iotjobs_tui.sim.registry import CONTROL, DEVICE
+from iotjobs_tui.sim.api.registry import CONTROL, DEVICE
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.mutation import apply, mutate_body
+from iotjobs_tui.sim.wire.faults.rules import parse_rule
 from tests.sim.fault_kit import create_job, outcome, set_rules
 
 THINGS = ("t1", "t2", "t3")
@@ -139,7 +139,7 @@ def test_replace_and_errors_are_not_mutated(sim_server: SimServer, iot: Any, job
 
 
 def test_apply_directly() -> None:
-    from iotjobs_tui.sim import fault_mutation
+    from iotjobs_tui.sim.wire.faults import mutation as fault_mutation
 
     shape = fault_mutation._body_shape(CONTROL, "ListJobs")
     assert shape is not None

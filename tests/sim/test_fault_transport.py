@@ -17,7 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
-from iotjobs_tui.sim.registry import CONTROL
+from iotjobs_tui.sim.api.registry import CONTROL
 from iotjobs_tui.sim.server import SimServer
 from tests.conftest import NO_RETRIES
 from tests.sim.fault_kit import create_job, header, outcome, raw_get, set_rules

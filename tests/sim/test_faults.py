@@ -23,9 +23,12 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from iotjobs_tui import cli
-from iotjobs_tui.sim.clock import VirtualClock
+from iotjobs_tui.sim.api.registry import CONTROL, DEVICE
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.faults import (
+from iotjobs_tui.sim.engine.clock import VirtualClock
+from iotjobs_tui.sim.runner import fault_config, run_foreground
+from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import (
     AWS_DEFAULT_TPS,
     DATA_READ,
     DATA_WRITE,
@@ -38,9 +41,6 @@ from iotjobs_tui.sim.faults import (
     resolve_bucket,
     resolve_code,
 )
-from iotjobs_tui.sim.registry import CONTROL, DEVICE
-from iotjobs_tui.sim.runner import fault_config, run_foreground
-from iotjobs_tui.sim.server import SimServer
 
 T0 = 1_767_225_600.0
 WRITES = {

@@ -1,7 +1,7 @@
 """The REST-JSON protocol, the HTTP server and the `sim` runner, seen through boto3 and raw HTTP.
 
-Handlers here are throwaway stand-ins patched into `HANDLERS` for one test (monkeypatch restores
-the real registry afterwards), so these tests exercise the protocol, not emulator semantics.
+Handlers here are throwaway stand-ins patched into the server's handler table for one test (monkeypatch
+restores the real table afterwards), so these tests exercise the protocol, not emulator semantics.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from iotjobs_tui.sim import model
+from iotjobs_tui.sim.api.registry import CONTROL, DEVICE, RequestContext
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.errors import ServiceError
-from iotjobs_tui.sim.patterns import compile_java
-from iotjobs_tui.sim.protocol import protocol_for
-from iotjobs_tui.sim.registry import CONTROL, DEVICE, HANDLERS, RequestContext
 from iotjobs_tui.sim.server import UNKNOWN, FaultInjector, SimServer
+from iotjobs_tui.sim.wire import model
+from iotjobs_tui.sim.wire.errors import ServiceError
+from iotjobs_tui.sim.wire.patterns import compile_java
+from iotjobs_tui.sim.wire.protocol import protocol_for
 
 T0 = 1_767_225_600.0
 AUTH = (
@@ -42,7 +42,7 @@ Calls = list[tuple[RequestContext, dict[str, Any]]]
 
 
 @pytest.fixture
-def register(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Calls]:
+def register(monkeypatch: pytest.MonkeyPatch, sim_server: SimServer) -> Callable[..., Calls]:
     """Patch a handler into the registry for this test; returns the list of calls it saw."""
 
     def install(service: str, operation: str, result: Any = None) -> Calls:
@@ -54,7 +54,7 @@ def register(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Calls]:
                 raise result
             return result(ctx, params) if callable(result) else result
 
-        monkeypatch.setitem(HANDLERS, (service, operation), handler)
+        monkeypatch.setitem(sim_server.handlers, (service, operation), handler)
         return calls
 
     return install
@@ -213,9 +213,9 @@ def test_unknown_route_is_unknown_operation_404(sim_url: str, sim_server: SimSer
 
 
 def test_unimplemented_operation_is_501_not_a_crash(
-    monkeypatch: pytest.MonkeyPatch, iot: Any
+    monkeypatch: pytest.MonkeyPatch, iot: Any, sim_server: SimServer
 ) -> None:
-    monkeypatch.delitem(HANDLERS, (CONTROL, "ListThings"), raising=False)
+    monkeypatch.delitem(sim_server.handlers, (CONTROL, "ListThings"), raising=False)
     with pytest.raises(ClientError) as exc:
         iot.list_things()
     assert error_of(exc) == (

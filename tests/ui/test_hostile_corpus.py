@@ -28,7 +28,7 @@ from textual.strip import Strip
 
 from iotjobs_tui.aws import api as aws_api
 from iotjobs_tui.aws.pacer import Pacer
-from iotjobs_tui.sim.patterns import compile_java
+from iotjobs_tui.sim.wire.patterns import compile_java
 from iotjobs_tui.ui.screens.document import DocumentScreen
 from iotjobs_tui.ui.screens.execution import ExecutionScreen
 from iotjobs_tui.ui.screens.executions import ExecutionsScreen

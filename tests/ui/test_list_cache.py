@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from iotjobs_tui.aws.models import JobFilters, JobSummary
-from iotjobs_tui.sim.faults import FaultConfig
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig
 from iotjobs_tui.ui.app import IotJobsApp
 from iotjobs_tui.ui.job_cache import JobListCache
 from iotjobs_tui.ui.screens.main import MainScreen

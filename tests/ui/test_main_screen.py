@@ -9,8 +9,8 @@ from typing import Any
 from textual.geometry import Region
 
 from iotjobs_tui.aws.models import JobFilters
-from iotjobs_tui.sim.errors import ServiceError
 from iotjobs_tui.sim.server import FaultInjector
+from iotjobs_tui.sim.wire.errors import ServiceError
 from iotjobs_tui.ui.screens.main import MainScreen
 from iotjobs_tui.ui.widgets.field import Field
 from iotjobs_tui.ui.widgets.job_detail import JobDetail

@@ -9,8 +9,8 @@ import pytest
 from iotjobs_tui.aws import prefetch
 from iotjobs_tui.aws.prefetch import Prefetch
 from iotjobs_tui.sim.emulator import Emulator
-from iotjobs_tui.sim.faults import FaultConfig
 from iotjobs_tui.sim.server import SimServer
+from iotjobs_tui.sim.wire.faults.injector import FaultConfig
 from iotjobs_tui.ui.app import IotJobsApp
 from iotjobs_tui.ui.data import DataService
 from iotjobs_tui.ui.protocols import ViewOptions

@@ -79,7 +79,7 @@ def test_stale_after_failures(
     snap_compare: Any, make_app: Any, iot: Any, emulator: Any, sim_server: Any
 ) -> None:
     """The service fails: both panes keep their last data, marked STALE with a retry."""
-    from iotjobs_tui.sim.faults import FaultConfig, FaultInjector
+    from iotjobs_tui.sim.wire.faults.injector import FaultConfig, FaultInjector
 
     monotonic = FrozenMonotonic()
     app = showcase(make_app, iot, emulator, monotonic=monotonic)

@@ -1,0 +1,4 @@
+"""The two services the emulator speaks, by their signing names."""
+
+CONTROL = "iot"
+DEVICE = "iot-jobs-data"
