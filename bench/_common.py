@@ -34,10 +34,11 @@ def start_emulator(jobs: int, things: int = 10, speed: float = 0.0) -> tuple[Any
     import boto3
 
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.emulator_config import NO_JOB_LIMITS
     from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
 
-    emulator = Emulator(VirtualClock(start=T0, speed=speed))
+    emulator = Emulator(VirtualClock(start=T0, speed=speed), NO_JOB_LIMITS)
     server = SimServer(emulator)
     url = server.start_in_thread("127.0.0.1", 0)
     iot = boto3.client(

@@ -72,10 +72,11 @@ def seed(jobs: int = JOBS) -> tuple[Any, Any, str]:
     from iotjobs_tui.sim.api.handlers import things as thing_handlers
     from iotjobs_tui.sim.demo.fleet import control_context
     from iotjobs_tui.sim.emulator import Emulator
+    from iotjobs_tui.sim.emulator_config import NO_JOB_LIMITS
     from iotjobs_tui.sim.engine.clock import VirtualClock
     from iotjobs_tui.sim.server import SimServer
 
-    emulator = Emulator(VirtualClock(start=T0, speed=0.0))
+    emulator = Emulator(VirtualClock(start=T0, speed=0.0), NO_JOB_LIMITS)
     ctx = control_context(emulator, REGION)
     with emulator.lock:
         group = thing_handlers.create_thing_group(ctx, {"thingGroupName": "bench"})

@@ -8,7 +8,10 @@ job with boto3 for ~30 s, and prints:
 - DescribeJob latency (median, p95) as the client sees it, and as the emulator measured its own
   handling (from /_sim/stats: parse, catch-up, handler, serialization);
 - the emulator's CPU share: (utime + stime) / wall over the polling window, polling included;
-- the meter job's progress per virtual minute (executions created, succeeded).
+- the meter job's progress per virtual minute (executions created, succeeded);
+- the largest stall: the slowest request the emulator handled, by operation (every fourth
+  call is a ListJobExecutionsForJob page of 250, where a 0.5 s stall used to show: the
+  collector's full passes over the growing executions, now frozen as they accumulate).
 
 Targets from the issue: under half a core, DescribeJob median under 5 ms. No assertions.
 
@@ -51,10 +54,10 @@ def start(speed: float, seed: int) -> tuple[subprocess.Popen[str], str, float]:
     return proc, line.removeprefix("listening on "), time.perf_counter() - began
 
 
-def server_latency(url: str) -> dict[str, float]:
+def server_latency(url: str) -> dict[str, dict[str, float]]:
     with urllib.request.urlopen(f"{url}/_sim/stats", timeout=5) as response:
         stats = json.load(response)
-    return dict(stats["latency_ms"]["iot"]["DescribeJob"])
+    return {op: dict(values) for op, values in stats["latency_ms"]["iot"].items()}
 
 
 def rss_mb(pid: int) -> float:
@@ -98,22 +101,30 @@ def main() -> int:
         iot = client(url)
         iot.describe_job(jobId=JOB_ID)  # warm up the connection and botocore's model
         latencies: list[float] = []
+        listing: list[float] = []
         cpu0, wall0 = cpu_seconds(proc.pid), time.perf_counter()
         first = progress(iot.describe_job(jobId=JOB_ID)["job"])
         last = first
         interval = 1.0 / args.rate
         next_call = wall0
+        calls = 0
         while time.perf_counter() - wall0 < args.seconds:
+            calls += 1
             t = time.perf_counter()
-            job = iot.describe_job(jobId=JOB_ID)["job"]
-            latencies.append((time.perf_counter() - t) * 1000.0)
-            last = progress(job)
+            if calls % 4 == 0:
+                iot.list_job_executions_for_job(jobId=JOB_ID, maxResults=250)
+                listing.append((time.perf_counter() - t) * 1000.0)
+            else:
+                job = iot.describe_job(jobId=JOB_ID)["job"]
+                latencies.append((time.perf_counter() - t) * 1000.0)
+                last = progress(job)
             next_call += interval
             time.sleep(max(0.0, next_call - time.perf_counter()))
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds(proc.pid) - cpu0
         rss_end = rss_mb(proc.pid)
-        served = server_latency(url)
+        served_all = server_latency(url)
+        served = served_all["DescribeJob"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -130,6 +141,16 @@ def main() -> int:
     print(
         f"DescribeJob handling in the emulator: median {served['median']:.2f} ms, "
         f"p95 {served['p95']:.2f} ms (target: median < 5 ms)"
+    )
+    listing.sort()
+    print(
+        f"ListJobExecutionsForJob (250 a page): {len(listing)} calls, median "
+        f"{statistics.median(listing):.2f} ms, max {listing[-1]:.2f} ms as the client sees it"
+    )
+    op, worst = max(served_all.items(), key=lambda item: item[1]["max"])
+    print(
+        f"largest stall: {worst['max']:.1f} ms handling {op} in the emulator "
+        f"(over the last {int(worst['count'])} of that operation; target: < 100 ms)"
     )
     print(f"emulator CPU share: {cpu / wall:.2f} of a core (target: < 0.5)")
     print(f"emulator RSS: {rss_start:.0f} MB after loading, {rss_end:.0f} MB at the end")

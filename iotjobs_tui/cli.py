@@ -24,6 +24,7 @@ from iotjobs_tui.cli_types import (
     port,
     seed,
     speed,
+    switch_setting,
 )
 from iotjobs_tui.cli_watch import add_watch_parser
 
@@ -245,6 +246,32 @@ def build_parser() -> argparse.ArgumentParser:
         "`latency 500 ops=ListJobs`; common keys: ops=OP,OP (default all), share=0..1, "
         "name=N (see README; repeatable)",
     )
+    emulator = sim.add_argument_group(
+        "switches",
+        "Every documented limit and every undocumented choice is a named switch (see "
+        "--list-switches); change them while running with GET/POST /_sim/config.",
+    )
+    emulator.add_argument(
+        "--set",
+        type=switch_setting,
+        action="append",
+        default=[],
+        dest="switches",
+        metavar="NAME=VALUE",
+        help="set a switch, e.g. max_concurrent_jobs=500 or list_newest_first=false; none "
+        "lifts a limit (repeatable; wins over --config)",
+    )
+    emulator.add_argument(
+        "--config",
+        dest="sim_config",
+        metavar="FILE",
+        help="a TOML file of switches (NAME = VALUE lines)",
+    )
+    emulator.add_argument(
+        "--list-switches",
+        action="store_true",
+        help="print every switch with its default and where that value comes from, and exit",
+    )
     add_watch_parser(sub)
     return parser
 
@@ -286,6 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return watch_main(args)
     if args.command == "sim":
+        if args.list_switches:
+            from iotjobs_tui.sim.switches import describe
+
+            print(describe())
+            return 0
         from iotjobs_tui.sim.runner import run_foreground
 
         return run_foreground(
@@ -299,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             error_rates=args.error_rate,
             latency=args.latency,
             faults=args.fault,
+            switch_settings=args.switches,
+            config_file=args.sim_config,
         )
     if args.thing and not args.job:
         parser.error("--thing needs --job")

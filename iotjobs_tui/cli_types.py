@@ -101,6 +101,20 @@ def fault_flag(parse_name: str) -> Any:
     return parse
 
 
+def switch_setting(text: str) -> tuple[str, Any]:
+    """`sim --set NAME=VALUE`: (name, value), parsed by the switch's type in
+    `sim/switches.py` (imported only when the flag is used, so `--help` stays instant)."""
+    from iotjobs_tui.sim.switches import parse_setting
+
+    try:
+        return parse_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+switch_setting.__name__ = "switch"
+
+
 class FaultAction(argparse.Action):
     """`--fault KIND [VALUE] [KEY=VALUE ...]` (repeatable): appends (name or None, rule), parsed
     by `iotjobs_tui.sim.wire.faults.rules` (imported only when the flag is used)."""

@@ -44,6 +44,7 @@ from iotjobs_tui.aws.gate import (
 from iotjobs_tui.aws.models import Job
 from iotjobs_tui.aws.session import AwsConnection, ConnectionSettings
 from iotjobs_tui.aws.targets import TargetCounter
+from iotjobs_tui.common.statuses import TargetSelection
 
 PROG = "iotjobs-tui watch"
 EXIT_TIMEOUT = 3
@@ -260,7 +261,7 @@ class Watcher:
                 self.targets = 0
                 return
             counted = await TargetCounter().count(
-                api, job.targets, continuous=job.target_selection == "CONTINUOUS"
+                api, job.targets, continuous=job.target_selection == TargetSelection.CONTINUOUS
             )
             self.targets = counted.things
             for error in counted.errors:

@@ -22,14 +22,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from iotjobs_tui.aws.gate import KINDS
-from iotjobs_tui.aws.models import AbortCriterion, Job, JobProcessDetails
+from iotjobs_tui.aws.models import COUNTER_OF, AbortCriterion, Job, JobProcessDetails
+from iotjobs_tui.common.statuses import JOB_ACTIVE, JobStatus, failure_statuses
 
 BASE_NOTIFIED = "notified"
 BASE_TERMINAL = "terminal"
 BASE_WORDS = {BASE_NOTIFIED: "notified executions", BASE_TERMINAL: "finished executions"}
-ACTIVE_STATUSES = frozenset({"IN_PROGRESS", "SCHEDULED"})
-CANCELED = "CANCELED"
 _EPSILON = 1e-9  # the emulator's tolerance: 29.999999999 % meets a 30 % threshold
 
 # Projection outcomes.
@@ -49,8 +47,8 @@ class Rates:
     by_counter: Mapping[str, float] = field(default_factory=dict)
 
     def of(self, failure_type: str | None) -> float:
-        attrs = KINDS.get((failure_type or "").lower(), ())
-        return sum(self.by_counter.get(attr, 0.0) for attr in attrs)
+        statuses = failure_statuses(failure_type)
+        return sum(self.by_counter.get(COUNTER_OF[status], 0.0) for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -218,10 +216,10 @@ def read(
 def assess(job: Job, rates: Rates | None, base: str = BASE_NOTIFIED) -> Radar:
     """Every criterion of `job` against its counters (all zero before AWS reports any)."""
     process = job.process or JobProcessDetails()
-    active = job.status in ACTIVE_STATUSES
+    active = job.status in JOB_ACTIVE
     readings = tuple(read(criterion, process, rates, base) for criterion in job.abort or ())
     aborted_by = None
-    if job.status == CANCELED:
+    if job.status == JobStatus.CANCELED:
         # AWS documents no reasonCode for an abort: a met criterion is the evidence (as
         # `gate.abort_fired`); a job canceled by hand below every threshold is no abort.
         aborted_by = next((reading for reading in readings if reading.met), None)

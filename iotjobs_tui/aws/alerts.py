@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from iotjobs_tui.aws.abort_radar import ACTIVE_STATUSES, BASE_WORDS, Reading, assess
+from iotjobs_tui.aws.abort_radar import BASE_WORDS, Reading, assess
 from iotjobs_tui.aws.models import COUNTERS, Job
+from iotjobs_tui.common.statuses import JOB_ACTIVE, JobStatus
 
 ABORT_NEAR = "abort_near"
 ABORTED = "aborted"
@@ -142,10 +143,10 @@ class AlertEvaluator:
                 )
                 alerts += self._fire((job_id, ABORT_NEAR, str(i)), alert)
             return alerts
-        if previous not in ACTIVE_STATUSES:
+        if previous not in JOB_ACTIVE:
             return alerts  # first seen finished: nothing happened while watching
         fired = radar.aborted_by
-        if job.status == "CANCELED" and fired is not None:
+        if job.status == JobStatus.CANCELED and fired is not None:
             message = (
                 f"{job_id} was aborted: {_kind(fired)} {fired.share or 0.0:.1f} % of "
                 f"{fired.base:,} {BASE_WORDS[radar.base]} reached {_threshold(fired)}"
@@ -156,7 +157,7 @@ class AlertEvaluator:
             alerts += self._fire(
                 (job_id, ABORTED), Alert(ABORTED, job_id, message, job.status, counts, extra)
             )
-        elif job.status == "COMPLETED":
+        elif job.status == JobStatus.COMPLETED:
             total = sum(counts.values())
             message = (
                 f"{job_id} completed: {counts.get('succeeded', 0):,} of {total:,} "
@@ -171,7 +172,7 @@ class AlertEvaluator:
         """The stuck triage's count of stuck executions of `job_id`."""
         limit = self.settings.stuck_over
         job = self._jobs.get(job_id)
-        if count <= limit or (job is not None and job.status not in ACTIVE_STATUSES):
+        if count <= limit or (job is not None and job.status not in JOB_ACTIVE):
             return []
         message = f"{job_id}: {count:,} stuck executions (alert over {limit:,})"
         status = job.status if job is not None else None

@@ -174,3 +174,33 @@ class JobsApi:
         names = [name for name in things or [] if isinstance(name, str)]
         next_token = response.get("nextToken") if isinstance(response, dict) else None
         return names, next_token if isinstance(next_token, str) and next_token else None
+
+    async def list_child_groups_page(
+        self, parent: str, token: str | None = None
+    ) -> tuple[list[str], str | None]:
+        """One ListThingGroups page of `parent`'s descendants (recursive): (names, nextToken)."""
+        params: dict[str, Any] = {
+            "parentGroup": parent,
+            "recursive": True,
+            "maxResults": THINGS_PAGE_SIZE,
+        }
+        if token:
+            params["nextToken"] = token
+        response = await self._call("ListThingGroups", "list_thing_groups", **params)
+        groups = response.get("thingGroups") if isinstance(response, dict) else None
+        names = [
+            group["groupName"]
+            for group in groups or []
+            if isinstance(group, dict) and isinstance(group.get("groupName"), str)
+        ]
+        next_token = response.get("nextToken") if isinstance(response, dict) else None
+        return names, next_token if isinstance(next_token, str) and next_token else None
+
+    async def count_indexed_things(self, query: str) -> int | None:
+        """GetStatistics' `count` for a fleet-index query, or None when the answer has none."""
+        response = await self._call("GetStatistics", "get_statistics", queryString=query)
+        stats = response.get("statistics") if isinstance(response, dict) else None
+        count = stats.get("count") if isinstance(stats, dict) else None
+        return (
+            count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+        )

@@ -23,9 +23,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from iotjobs_tui.aws.cron import window_state
-from iotjobs_tui.aws.models import RolloutConfig, SchedulingConfig
 from iotjobs_tui.common.display_zone import clock
+from iotjobs_tui.common.job_configs import EndBehavior, RolloutConfig, SchedulingConfig
+from iotjobs_tui.common.maintenance_windows import Window, parse_windows, window_state
+from iotjobs_tui.common.statuses import JOB_FINISHED
 
 # With no rate set AWS notifies at about 1,000 things/min (`devguide:job-limits`; the console's
 # default), and `maximumPerMinute` cannot be set above 1,000.
@@ -36,8 +37,6 @@ MAX_RATE_PER_MINUTE = 1000
 # estimate may reach (endTime is at most 2 years out).
 MAX_WINDOWS = 1_000
 HORIZON = timedelta(days=2 * 366)
-FINISHED_STATUSES = ("COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
-STOP_ROLLOUT = "STOP_ROLLOUT"
 
 # What `limited_by` says (the pane shows it as "limited by the …").
 LIMIT_ROLLOUT = "rollout rate"
@@ -64,6 +63,11 @@ class TargetCount:
     calls: int  # API calls this count cost (0 from cache)
     counted_at: float  # time.time() of the count
     errors: tuple[str, ...] = ()  # one sentence per group that could not be counted
+    source: str = "listed"  # SOURCE_LISTED or SOURCE_INDEX: how the things were counted
+
+
+SOURCE_LISTED = "listed"  # paged ListThingsInThingGroup: exact, ~1 call per 250 things
+SOURCE_INDEX = "fleet index"  # one GetStatistics: exact as of the index, which may lag seconds
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class _Walk:
 
 
 def _open_spans(
-    windows: Sequence[tuple[str, int]] | None, start: datetime, walk: _Walk
+    windows: Sequence[Window] | None, start: datetime, walk: _Walk
 ) -> Iterator[tuple[datetime, datetime | None]]:
     """Spans when the rollout may notify, from `start`: one endless span without windows.
 
@@ -174,8 +178,6 @@ def _open_spans(
             walk.too_far = True
             return
         state = window_state(windows, moment)
-        if state is None:
-            return
         if state.open_now and state.closes_at is not None:
             yield moment, state.closes_at
             moment = state.closes_at
@@ -188,7 +190,7 @@ def _open_spans(
 def _walk(
     steps: list[_Step],
     start: datetime,
-    windows: Sequence[tuple[str, int]] | None,
+    windows: Sequence[Window] | None,
     end: datetime | None,
 ) -> _Walk:
     """Notify `steps` through the open spans, until done, the end time, or no more spans."""
@@ -232,16 +234,6 @@ def _walk(
     return walk  # no further opening (or past the horizon)
 
 
-def _usable_windows(scheduling: SchedulingConfig | None) -> list[tuple[str, int]]:
-    if scheduling is None:
-        return []
-    return [
-        (w.start_time, w.duration_minutes)
-        for w in scheduling.maintenance_windows
-        if w.start_time and w.duration_minutes
-    ]
-
-
 def estimate(
     *,
     targets: int | None,
@@ -266,7 +258,7 @@ def estimate(
     - `status` / `completed_at`: a finished job needs no estimate;
     - `members_now`: the target count can change (continuous job, dynamic group).
     """
-    if status in FINISHED_STATUSES:
+    if status in JOB_FINISHED:
         return Estimate(
             finish_at=completed_at,
             seconds=0.0,
@@ -288,7 +280,9 @@ def estimate(
             "added executions"
         )
     end = scheduling.end if scheduling is not None else None
-    behavior = (scheduling.end_behavior if scheduling is not None else None) or STOP_ROLLOUT
+    behavior = (scheduling.end_behavior if scheduling is not None else None) or (
+        EndBehavior.STOP_ROLLOUT
+    )
     start = scheduling.start if scheduling is not None else None
     # Executions finished per minute; None before two refreshes, 0.0 when none finishes.
     rate = None if finish_rate is None else max(0.0, finish_rate)
@@ -323,7 +317,7 @@ def estimate(
     if start is not None and start > now:
         begin = start
         assumptions.append(f"starts at {_clock(start, now)}")
-    windows = [w for w in _usable_windows(scheduling) if window_state([w], now) is not None]
+    windows = parse_windows(scheduling.maintenance_windows) if scheduling is not None else ()
     if scheduling is not None and scheduling.maintenance_windows and not windows:
         assumptions.append("the maintenance windows could not be read: assumes no pauses")
     walk = _walk(steps, begin, windows or None, end)
@@ -385,9 +379,9 @@ def _with_end(result: Estimate, end: datetime | None, behavior: str, now: dateti
     """CANCEL / FORCE_CANCEL at endTime cut the finishing short too (STOP_ROLLOUT does not)."""
     if end is None or result.finish_at is None or end >= result.finish_at or end <= now:
         return result
-    if behavior == STOP_ROLLOUT:
+    if behavior == EndBehavior.STOP_ROLLOUT:
         return result
-    cut = "queued" if behavior == "CANCEL" else "queued and in-progress"
+    cut = "queued" if behavior == EndBehavior.CANCEL else "queued and in-progress"
     words = (
         f"the schedule ends at {_clock(end, now)} ({behavior}): the executions still {cut} "
         "then are canceled"

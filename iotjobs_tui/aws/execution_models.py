@@ -13,27 +13,12 @@ from typing import Any
 from iotjobs_tui.aws.models import (
     JobExecutionSummary,
     JobProcessDetails,
-    _int,
-    _map,
-    _str,
     execution_summary_fields,
     parse_timestamp,
 )
+from iotjobs_tui.common.statuses import EXEC_TERMINAL
+from iotjobs_tui.common.wire_values import get_int, get_map, get_str
 
-EXECUTION_STATUSES = (
-    "QUEUED",
-    "IN_PROGRESS",
-    "SUCCEEDED",
-    "FAILED",
-    "TIMED_OUT",
-    "REJECTED",
-    "REMOVED",
-    "CANCELED",
-)
-TERMINAL_STATUSES = frozenset(
-    {"SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED"}
-)
-FAILURE_STATUSES = frozenset({"FAILED", "TIMED_OUT", "REJECTED"})
 EXECUTIONS_PAGE = 250  # LaserMaxResults' maximum: fewest calls for a 100k-device job
 # One page every 0.5 s keeps ListJobExecutionsForJob at <= 2 calls/s, well under the
 # account's 10 TPS for the operation, so other tools sharing the account keep their share.
@@ -66,7 +51,7 @@ class JobExecution:
 
     @property
     def terminal(self) -> bool:
-        return self.status in TERMINAL_STATUSES
+        return self.status in EXEC_TERMINAL
 
 
 @dataclass(frozen=True)
@@ -111,27 +96,27 @@ def parse_status_details(value: object) -> tuple[tuple[str, str], ...]:
 def parse_job_execution(
     response: Mapping[str, Any], job_id: str = "", thing_name: str | None = None
 ) -> JobExecution:
-    data = _map(response, "execution") or {}
+    data = get_map(response, "execution") or {}
     forced = data.get("forceCanceled")
     return JobExecution(
-        job_id=_str(data, "jobId") or job_id,
-        thing_arn=_str(data, "thingArn"),
+        job_id=get_str(data, "jobId") or job_id,
+        thing_arn=get_str(data, "thingArn"),
         thing_name_hint=thing_name,
-        status=_str(data, "status"),
+        status=get_str(data, "status"),
         force_canceled=forced if isinstance(forced, bool) else None,
         status_details=parse_status_details(data.get("statusDetails")),
         queued_at=parse_timestamp(data.get("queuedAt")),
         started_at=parse_timestamp(data.get("startedAt")),
         last_updated_at=parse_timestamp(data.get("lastUpdatedAt")),
-        execution_number=_int(data, "executionNumber"),
-        version_number=_int(data, "versionNumber"),
-        approximate_seconds_before_timed_out=_int(data, "approximateSecondsBeforeTimedOut"),
+        execution_number=get_int(data, "executionNumber"),
+        version_number=get_int(data, "versionNumber"),
+        approximate_seconds_before_timed_out=get_int(data, "approximateSecondsBeforeTimedOut"),
         extra={k: v for k, v in data.items() if k not in _KNOWN_EXECUTION_MEMBERS},
     )
 
 
 def parse_execution_for_thing(data: Mapping[str, Any]) -> ThingExecution:
-    return ThingExecution(job_id=_str(data, "jobId"), **execution_summary_fields(data))
+    return ThingExecution(job_id=get_str(data, "jobId"), **execution_summary_fields(data))
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,11 @@ from iotjobs_tui.aws.models import (
     JobProcessDetails,
     summary_key,
 )
+from iotjobs_tui.common.statuses import EXEC_FAILURES, ExecStatus
 
-SWEPT = ("QUEUED", "IN_PROGRESS")
-SMALL_TERMINAL = ("FAILED", "REJECTED", "TIMED_OUT", "REMOVED", "CANCELED")
+SWEPT = (ExecStatus.QUEUED, ExecStatus.IN_PROGRESS)
+# Every terminal status but SUCCEEDED (the big one): the small ones, re-listed whole.
+SMALL_TERMINAL = (*EXEC_FAILURES, ExecStatus.REMOVED, ExecStatus.CANCELED)
 MAX_SWEEP_PAGES = 20  # 5,000 rows per status and cycle; a larger set is swept over cycles
 MAX_TERMINAL_PAGES = 8
 MAX_DESCRIBES = 5
@@ -137,9 +139,9 @@ async def sync_executions(
     small_match = all(
         server_count(result.process, status) == after[status] for status in SMALL_TERMINAL
     )
-    short = (server_count(result.process, "SUCCEEDED") or 0) - after["SUCCEEDED"]
+    short = (server_count(result.process, ExecStatus.SUCCEEDED) or 0) - after[ExecStatus.SUCCEEDED]
     if status_filter is None and small_match and short >= len(left):
-        result.inferred = dict.fromkeys(left, "SUCCEEDED")
+        result.inferred = dict.fromkeys(left, ExecStatus.SUCCEEDED)
         return result
     # Otherwise read the ones on screen, one by one.
     for key in [key for key in visible if key in left][:MAX_DESCRIBES]:

@@ -25,6 +25,7 @@ from iotjobs_tui.aws.models import (
     RetryCriterion,
     RolloutConfig,
 )
+from iotjobs_tui.common.statuses import NOTIFIED_THINGS, SUCCEEDED_THINGS
 
 THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 _ID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]+")
@@ -139,8 +140,8 @@ def rollout_api(rollout: RolloutConfig) -> dict[str, Any]:
     if exponential is not None:
         criteria = _compact(
             {
-                "numberOfNotifiedThings": exponential.notified_threshold,
-                "numberOfSucceededThings": exponential.succeeded_threshold,
+                NOTIFIED_THINGS: exponential.notified_threshold,
+                SUCCEEDED_THINGS: exponential.succeeded_threshold,
             }
         )
         rate = _compact(

@@ -19,21 +19,15 @@ import re
 from dataclasses import dataclass
 
 from iotjobs_tui.aws.models import AbortCriterion, Job, JobProcessDetails
-
-TERMINAL_STATUSES = frozenset({"COMPLETED", "CANCELED", "DELETION_IN_PROGRESS"})
-CANCELED = "CANCELED"
-COMPLETED = "COMPLETED"
+from iotjobs_tui.common.statuses import FAILURE_TYPE_STATUSES, JOB_FINISHED, ExecStatus, JobStatus
 
 UNTIL_DONE = "done"
 UNTIL_ABORTED = "aborted"
 ABORTED = "aborted"
 
-# KIND → DescribeJob counter attributes it adds up (ALL as AWS's abort failureType ALL).
-KINDS: dict[str, tuple[str, ...]] = {
-    "failed": ("failed",),
-    "rejected": ("rejected",),
-    "timed_out": ("timed_out",),
-    "all": ("failed", "rejected", "timed_out"),
+# KIND → the execution statuses it adds up: AWS's abort failureType in lower case.
+KINDS: dict[str, tuple[ExecStatus, ...]] = {
+    kind.lower(): statuses for kind, statuses in FAILURE_TYPE_STATUSES.items()
 }
 _CONDITION = re.compile(r"^(?P<kind>[a-z_]+)\s*>\s*(?P<value>[0-9]+(?:\.[0-9]+)?)\s*(?P<pct>%?)$")
 _FORMS = "use aborted, failed>X%, rejected>X%, timed_out>X%, all>X% or a count such as failed>5"
@@ -125,10 +119,10 @@ def failing_gate(gates: tuple[Gate, ...], job: Job) -> str | None:
     total = details.total
     for gate in gates:
         if gate.kind == ABORTED:
-            if job.status == CANCELED:
+            if job.status == JobStatus.CANCELED:
                 return f"{gate} ({cancel_words(job)})"
             continue
-        value = sum(details.count(attr) for attr in KINDS[gate.kind])
+        value = sum(details.status_count(status) for status in KINDS[gate.kind])
         if gate.percent:
             percentage = share(value, total)
             if value > 0 and percentage > gate.threshold + 1e-9:
@@ -145,7 +139,7 @@ def abort_fired(job: Job) -> AbortCriterion | None:
     the evidence: a job canceled by hand whose counters are below every threshold is not
     called an abort. The base is the executions so far (see the module docstring).
     """
-    if job.status != CANCELED or not job.abort:
+    if job.status != JobStatus.CANCELED or not job.abort:
         return None
     details = counts(job)
     total = details.total
@@ -199,11 +193,11 @@ def judge(until: Until, gates: tuple[Gate, ...], job: Job, targets: int | None) 
     if failed is not None:
         return Verdict(EXIT_GATE, f"gate failed: {failed}")
     status = job.status
-    if status == CANCELED:
+    if status == JobStatus.CANCELED:
         words = cancel_words(job)
         return Verdict(EXIT_DONE if until.kind == UNTIL_ABORTED else EXIT_GATE, words)
-    if status in TERMINAL_STATUSES:
-        if status == COMPLETED:
+    if status in JOB_FINISHED:
+        if status == JobStatus.COMPLETED:
             if until.kind == UNTIL_ABORTED:
                 return Verdict(EXIT_GATE, "completed without being aborted")
             return Verdict(EXIT_DONE, "completed")

@@ -10,103 +10,53 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-JOB_STATUSES = ("IN_PROGRESS", "SCHEDULED", "COMPLETED", "CANCELED", "DELETION_IN_PROGRESS")
-TARGET_SELECTIONS = ("SNAPSHOT", "CONTINUOUS")
+# The job configs are common.job_configs' (the emulator parses with the same code); Job's
+# fields are typed with them, so they are re-exported here for the app.
+from iotjobs_tui.common.job_configs import AbortCriterion as AbortCriterion
+from iotjobs_tui.common.job_configs import ExponentialRate as ExponentialRate
+from iotjobs_tui.common.job_configs import MaintenanceWindow as MaintenanceWindow
+from iotjobs_tui.common.job_configs import PresignedUrlConfig as PresignedUrlConfig
+from iotjobs_tui.common.job_configs import RetryCriterion as RetryCriterion
+from iotjobs_tui.common.job_configs import RolloutConfig as RolloutConfig
+from iotjobs_tui.common.job_configs import SchedulingConfig as SchedulingConfig
+from iotjobs_tui.common.job_configs import TimeoutConfig as TimeoutConfig
+from iotjobs_tui.common.job_configs import (
+    parse_abort,
+    parse_presigned_url,
+    parse_retry,
+    parse_rollout,
+    parse_scheduling,
+    parse_timeout,
+)
+from iotjobs_tui.common.statuses import (
+    COUNTER_MEMBERS,
+    EXEC_TERMINAL,
+    ExecStatus,
+    JobStatus,
+    TargetSelection,
+)
+from iotjobs_tui.common.wire_values import (
+    get_bool,
+    get_int,
+    get_map,
+    get_maps,
+    get_str,
+    get_strs,
+)
+from iotjobs_tui.common.wire_values import parse_timestamp as parse_timestamp
 
-# Epoch values above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
-_MS_THRESHOLD = 1e11
-
-
-def parse_timestamp(value: object) -> datetime | None:
-    """A timezone-aware UTC datetime from any form AWS or a fake may send, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, int | float):
-        seconds = value / 1000 if abs(value) >= _MS_THRESHOLD else float(value)
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            return parse_timestamp(float(text))
-        except ValueError:
-            pass
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return parse_timestamp(parsed)
-    return None
-
-
-def _str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _float(data: Mapping[str, Any], key: str) -> float | None:
-    value = data.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _bool(data: Mapping[str, Any], key: str) -> bool | None:
-    value = data.get(key)
-    return value if isinstance(value, bool) else None
-
-
-def _map(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
-    value = data.get(key)
-    return value if isinstance(value, Mapping) else None
-
-
-def _maps(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, Mapping)]
-
-
-def _strs(data: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
-    value = data.get(key)
-    if not isinstance(value, list):
-        return None
-    return tuple(item for item in value if isinstance(item, str))
+# ListJobs' filter choices, in the order the filter screen offers them.
+JOB_STATUSES = (
+    JobStatus.IN_PROGRESS,
+    JobStatus.SCHEDULED,
+    JobStatus.COMPLETED,
+    JobStatus.CANCELED,
+    JobStatus.DELETION_IN_PROGRESS,
+)
+TARGET_SELECTIONS = (TargetSelection.SNAPSHOT, TargetSelection.CONTINUOUS)
 
 
 @dataclass(frozen=True)
@@ -126,19 +76,19 @@ class JobSummary:
 
 def parse_job_summary(data: Mapping[str, Any]) -> JobSummary | None:
     """None when the row has no job id (nothing to key it by)."""
-    job_id = _str(data, "jobId")
+    job_id = get_str(data, "jobId")
     if not job_id:
         return None
     return JobSummary(
         job_id=job_id,
-        job_arn=_str(data, "jobArn"),
-        thing_group_id=_str(data, "thingGroupId"),
-        target_selection=_str(data, "targetSelection"),
-        status=_str(data, "status"),
+        job_arn=get_str(data, "jobArn"),
+        thing_group_id=get_str(data, "thingGroupId"),
+        target_selection=get_str(data, "targetSelection"),
+        status=get_str(data, "status"),
         created_at=parse_timestamp(data.get("createdAt")),
         last_updated_at=parse_timestamp(data.get("lastUpdatedAt")),
         completed_at=parse_timestamp(data.get("completedAt")),
-        is_concurrent=_bool(data, "isConcurrent"),
+        is_concurrent=get_bool(data, "isConcurrent"),
     )
 
 
@@ -158,20 +108,26 @@ def job_summary_to_api(job: JobSummary) -> dict[str, Any]:
     return {key: value for key, value in row.items() if value is not None}
 
 
-# (attribute, API member, label) for the eight execution counters, in display order.
-COUNTERS: tuple[tuple[str, str, str], ...] = (
-    ("queued", "numberOfQueuedThings", "queued"),
-    ("in_progress", "numberOfInProgressThings", "in progress"),
-    ("succeeded", "numberOfSucceededThings", "succeeded"),
-    ("failed", "numberOfFailedThings", "failed"),
-    ("rejected", "numberOfRejectedThings", "rejected"),
-    ("timed_out", "numberOfTimedOutThings", "timed out"),
-    ("removed", "numberOfRemovedThings", "removed"),
-    ("canceled", "numberOfCanceledThings", "canceled"),
+# The eight execution counters in display order (failures together, as the abort radar
+# lists them). A counter's attribute is its status in lower case (QUEUED → "queued").
+_DISPLAY_ORDER = (
+    ExecStatus.QUEUED,
+    ExecStatus.IN_PROGRESS,
+    ExecStatus.SUCCEEDED,
+    ExecStatus.FAILED,
+    ExecStatus.REJECTED,
+    ExecStatus.TIMED_OUT,
+    ExecStatus.REMOVED,
+    ExecStatus.CANCELED,
 )
-# DescribeJob's counter attribute for each execution status (QUEUED → "queued").
-COUNTER_OF = {label.upper().replace(" ", "_"): attr for attr, _, label in COUNTERS}
-FINISHED_COUNTERS = ("succeeded", "failed", "rejected", "timed_out", "removed", "canceled")
+# (attribute, API member, label) for each counter: ("in_progress", "numberOf…", "in progress").
+COUNTERS: tuple[tuple[str, str, str], ...] = tuple(
+    (status.lower(), COUNTER_MEMBERS[status], status.lower().replace("_", " "))
+    for status in _DISPLAY_ORDER
+)
+# DescribeJob's counter attribute for each execution status.
+COUNTER_OF: dict[str, str] = {status: status.lower() for status in ExecStatus}
+FINISHED_COUNTERS = tuple(COUNTER_OF[s] for s in _DISPLAY_ORDER if s in EXEC_TERMINAL)
 
 
 @dataclass(frozen=True)
@@ -192,6 +148,11 @@ class JobProcessDetails:
         value = getattr(self, name)
         return value if isinstance(value, int) else 0
 
+    def status_count(self, status: str) -> int:
+        """The counter of an execution status; 0 for a status this version does not know."""
+        attr = COUNTER_OF.get(status)
+        return 0 if attr is None else self.count(attr)
+
     @property
     def total(self) -> int:
         return sum(self.count(attr) for attr, _, _ in COUNTERS)
@@ -208,133 +169,8 @@ class JobProcessDetails:
 def parse_process_details(data: Mapping[str, Any] | None) -> JobProcessDetails | None:
     if data is None:
         return None
-    values = {attr: _int(data, member) for attr, member, _ in COUNTERS}
-    return JobProcessDetails(processing_targets=_strs(data, "processingTargets"), **values)
-
-
-@dataclass(frozen=True)
-class ExponentialRate:
-    base_rate_per_minute: int | None
-    increment_factor: float | None
-    notified_threshold: int | None
-    succeeded_threshold: int | None
-
-
-@dataclass(frozen=True)
-class RolloutConfig:
-    maximum_per_minute: int | None = None
-    exponential: ExponentialRate | None = None
-
-
-def parse_rollout(data: Mapping[str, Any] | None) -> RolloutConfig | None:
-    if data is None:
-        return None
-    exponential = None
-    exp = _map(data, "exponentialRate")
-    if exp is not None:
-        criteria = _map(exp, "rateIncreaseCriteria") or {}
-        exponential = ExponentialRate(
-            base_rate_per_minute=_int(exp, "baseRatePerMinute"),
-            increment_factor=_float(exp, "incrementFactor"),
-            notified_threshold=_int(criteria, "numberOfNotifiedThings"),
-            succeeded_threshold=_int(criteria, "numberOfSucceededThings"),
-        )
-    return RolloutConfig(_int(data, "maximumPerMinute"), exponential)
-
-
-@dataclass(frozen=True)
-class AbortCriterion:
-    failure_type: str | None
-    action: str | None
-    threshold_percentage: float | None
-    min_executed: int | None
-
-    def failures(self, details: JobProcessDetails) -> int:
-        """Executions that count against this criterion (ALL = failed+rejected+timed out)."""
-        kinds = {
-            "FAILED": ("failed",),
-            "REJECTED": ("rejected",),
-            "TIMED_OUT": ("timed_out",),
-            "ALL": ("failed", "rejected", "timed_out"),
-        }.get(self.failure_type or "", ())
-        return sum(details.count(kind) for kind in kinds)
-
-
-def parse_abort(data: Mapping[str, Any] | None) -> tuple[AbortCriterion, ...] | None:
-    if data is None:
-        return None
-    return tuple(
-        AbortCriterion(
-            failure_type=_str(item, "failureType"),
-            action=_str(item, "action"),
-            threshold_percentage=_float(item, "thresholdPercentage"),
-            min_executed=_int(item, "minNumberOfExecutedThings"),
-        )
-        for item in _maps(data, "criteriaList")
-    )
-
-
-@dataclass(frozen=True)
-class RetryCriterion:
-    failure_type: str | None
-    number_of_retries: int | None
-
-
-def parse_retry(data: Mapping[str, Any] | None) -> tuple[RetryCriterion, ...] | None:
-    if data is None:
-        return None
-    return tuple(
-        RetryCriterion(_str(item, "failureType"), _int(item, "numberOfRetries"))
-        for item in _maps(data, "criteriaList")
-    )
-
-
-@dataclass(frozen=True)
-class TimeoutConfig:
-    in_progress_minutes: int | None = None
-
-
-@dataclass(frozen=True)
-class PresignedUrlConfig:
-    role_arn: str | None = None
-    expires_in_sec: int | None = None
-
-
-@dataclass(frozen=True)
-class MaintenanceWindow:
-    start_time: str | None  # a cron expression, not a timestamp
-    duration_minutes: int | None
-
-
-@dataclass(frozen=True)
-class SchedulingConfig:
-    start_time: str | None = None  # StringDateTime as sent ("2026-01-02T03:04")
-    end_time: str | None = None
-    end_behavior: str | None = None
-    maintenance_windows: tuple[MaintenanceWindow, ...] = ()
-
-    @property
-    def start(self) -> datetime | None:
-        return parse_timestamp(self.start_time)
-
-    @property
-    def end(self) -> datetime | None:
-        return parse_timestamp(self.end_time)
-
-
-def parse_scheduling(data: Mapping[str, Any] | None) -> SchedulingConfig | None:
-    if data is None:
-        return None
-    windows = tuple(
-        MaintenanceWindow(_str(item, "startTime"), _int(item, "durationInMinutes"))
-        for item in _maps(data, "maintenanceWindows")
-    )
-    return SchedulingConfig(
-        start_time=_str(data, "startTime"),
-        end_time=_str(data, "endTime"),
-        end_behavior=_str(data, "endBehavior"),
-        maintenance_windows=windows,
-    )
+    values = {attr: get_int(data, member) for attr, member, _ in COUNTERS}
+    return JobProcessDetails(processing_targets=get_strs(data, "processingTargets"), **values)
 
 
 @dataclass(frozen=True)
@@ -406,51 +242,43 @@ _KNOWN_JOB_MEMBERS = frozenset(
 
 def parse_describe_job(response: Mapping[str, Any], job_id: str = "") -> Job:
     """Parse a whole DescribeJob response. `job_id` is the fallback if the body lacks one."""
-    data = _map(response, "job") or {}
-    params = _map(data, "documentParameters")
-    timeout = _map(data, "timeoutConfig")
-    presigned = _map(data, "presignedUrlConfig")
+    data = get_map(response, "job") or {}
+    params = get_map(data, "documentParameters")
     rollouts = data.get("scheduledJobRollouts")
     return Job(
-        job_id=_str(data, "jobId") or job_id,
-        job_arn=_str(data, "jobArn"),
-        status=_str(data, "status"),
-        target_selection=_str(data, "targetSelection"),
-        description=_str(data, "description"),
-        comment=_str(data, "comment"),
-        reason_code=_str(data, "reasonCode"),
-        force_canceled=_bool(data, "forceCanceled"),
-        is_concurrent=_bool(data, "isConcurrent"),
-        namespace_id=_str(data, "namespaceId"),
-        job_template_arn=_str(data, "jobTemplateArn"),
-        targets=_strs(data, "targets"),
-        document_source=_str(response, "documentSource"),
+        job_id=get_str(data, "jobId") or job_id,
+        job_arn=get_str(data, "jobArn"),
+        status=get_str(data, "status"),
+        target_selection=get_str(data, "targetSelection"),
+        description=get_str(data, "description"),
+        comment=get_str(data, "comment"),
+        reason_code=get_str(data, "reasonCode"),
+        force_canceled=get_bool(data, "forceCanceled"),
+        is_concurrent=get_bool(data, "isConcurrent"),
+        namespace_id=get_str(data, "namespaceId"),
+        job_template_arn=get_str(data, "jobTemplateArn"),
+        targets=get_strs(data, "targets"),
+        document_source=get_str(response, "documentSource"),
         document_parameters=(
             None if params is None else {str(k): str(v) for k, v in params.items()}
         ),
-        destination_package_versions=_strs(data, "destinationPackageVersions"),
+        destination_package_versions=get_strs(data, "destinationPackageVersions"),
         created_at=parse_timestamp(data.get("createdAt")),
         last_updated_at=parse_timestamp(data.get("lastUpdatedAt")),
         completed_at=parse_timestamp(data.get("completedAt")),
-        process=parse_process_details(_map(data, "jobProcessDetails")),
-        rollout=parse_rollout(_map(data, "jobExecutionsRolloutConfig")),
-        abort=parse_abort(_map(data, "abortConfig")),
-        timeout=None
-        if timeout is None
-        else TimeoutConfig(_int(timeout, "inProgressTimeoutInMinutes")),
-        retry=parse_retry(_map(data, "jobExecutionsRetryConfig")),
-        presigned_url=(
-            None
-            if presigned is None
-            else PresignedUrlConfig(_str(presigned, "roleArn"), _int(presigned, "expiresInSec"))
-        ),
-        scheduling=parse_scheduling(_map(data, "schedulingConfig")),
+        process=parse_process_details(get_map(data, "jobProcessDetails")),
+        rollout=parse_rollout(data.get("jobExecutionsRolloutConfig")),
+        abort=parse_abort(data.get("abortConfig")),
+        timeout=parse_timeout(data.get("timeoutConfig")),
+        retry=parse_retry(data.get("jobExecutionsRetryConfig")),
+        presigned_url=parse_presigned_url(data.get("presignedUrlConfig")),
+        scheduling=parse_scheduling(data.get("schedulingConfig")),
         scheduled_rollouts=(
             None
             if not isinstance(rollouts, list)
             else tuple(
-                ScheduledRollout(_str(item, "startTime"))
-                for item in _maps(data, "scheduledJobRollouts")
+                ScheduledRollout(get_str(item, "startTime"))
+                for item in get_maps(data, "scheduledJobRollouts")
             )
         ),
         extra={k: v for k, v in data.items() if k not in _KNOWN_JOB_MEMBERS},
@@ -486,11 +314,11 @@ def summary_key(summary: JobExecutionSummary) -> str:
 def execution_summary_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     """The `jobExecutionSummary` members both execution lists share (ForJob and ForThing),
     as keyword arguments for their row types."""
-    summary = _map(data, "jobExecutionSummary") or {}
+    summary = get_map(data, "jobExecutionSummary") or {}
     return {
-        "status": _str(summary, "status"),
-        "execution_number": _int(summary, "executionNumber"),
-        "retry_attempt": _int(summary, "retryAttempt"),
+        "status": get_str(summary, "status"),
+        "execution_number": get_int(summary, "executionNumber"),
+        "retry_attempt": get_int(summary, "retryAttempt"),
         "queued_at": parse_timestamp(summary.get("queuedAt")),
         "started_at": parse_timestamp(summary.get("startedAt")),
         "last_updated_at": parse_timestamp(summary.get("lastUpdatedAt")),
@@ -498,7 +326,9 @@ def execution_summary_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_execution_for_job(data: Mapping[str, Any]) -> JobExecutionSummary:
-    return JobExecutionSummary(thing_arn=_str(data, "thingArn"), **execution_summary_fields(data))
+    return JobExecutionSummary(
+        thing_arn=get_str(data, "thingArn"), **execution_summary_fields(data)
+    )
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from typing import Any
 
 from iotjobs_tui.aws.execution_models import ThingExecution
 from iotjobs_tui.aws.models import JobExecutionSummary
+from iotjobs_tui.common.statuses import EXEC_ACTIVE, ExecStatus
 
-QUEUED = "QUEUED"
-IN_PROGRESS = "IN_PROGRESS"
-ACTIVE = (QUEUED, IN_PROGRESS)
+# The statuses a cycle lists, in this order.
+SCANNED = (ExecStatus.QUEUED, ExecStatus.IN_PROGRESS)
 
 SCAN_PAGES = 2  # ListJobExecutionsForJob pages per status per cycle
 PAGE_SIZE = 250  # the API's maximum
@@ -168,7 +168,7 @@ class TriageState:
 
     job_id: str
     scans: dict[str, StatusScan] = field(
-        default_factory=lambda: {status: StatusScan() for status in ACTIVE}
+        default_factory=lambda: {status: StatusScan() for status in SCANNED}
     )
     checks: dict[str, Check] = field(default_factory=dict)
     indexing: str = "unknown"
@@ -176,7 +176,7 @@ class TriageState:
 
     def record(self, thing: str, check: Check) -> None:
         self.checks[thing] = check
-        if check.status not in ACTIVE and check.status is not None:
+        if check.status not in EXEC_ACTIVE and check.status is not None:
             for scan in self.scans.values():  # finished since the scan saw it
                 scan.forget(thing)
 
@@ -213,13 +213,13 @@ def find_suspects(
     state: TriageState, now: datetime, limits: Thresholds, timeout_minutes: int | None = None
 ) -> list[Suspect]:
     """The scanned executions past their age, oldest first (no calls)."""
-    running = state.scans[IN_PROGRESS].rows(now)
+    running = state.scans[ExecStatus.IN_PROGRESS].rows(now)
     out: list[Suspect] = []
-    for name, (row, seen_at) in state.scans[QUEUED].rows(now).items():
+    for name, (row, seen_at) in state.scans[ExecStatus.QUEUED].rows(now).items():
         if name in running or row.queued_at is None:
             continue  # moved on since (the IN_PROGRESS sighting wins), or no age to judge
         if (now - row.queued_at).total_seconds() >= limits.queued_minutes * 60:
-            out.append(Suspect(name, QUEUED, row.queued_at, seen_at, row))
+            out.append(Suspect(name, ExecStatus.QUEUED, row.queued_at, seen_at, row))
     for name, (row, seen_at) in running.items():
         since = row.last_updated_at or row.started_at or row.queued_at
         if since is None:
@@ -228,7 +228,7 @@ def find_suspects(
         if timeout_minutes and row.started_at is not None:
             deadline = row.started_at + timedelta(minutes=timeout_minutes)
         if _silent(since, deadline, now, limits):
-            out.append(Suspect(name, IN_PROGRESS, since, seen_at, row, deadline))
+            out.append(Suspect(name, ExecStatus.IN_PROGRESS, since, seen_at, row, deadline))
     out.sort(key=lambda s: (s.since, s.thing))
     return out
 
@@ -265,7 +265,7 @@ def blockers_from(
         if row.job_id == job_id:
             if own is None or (row.execution_number or 0) >= (own.execution_number or 0):
                 own = row
-        elif row.job_id and row.status == IN_PROGRESS:
+        elif row.job_id and row.status == ExecStatus.IN_PROGRESS:
             others.add(row.job_id)
     return (own.status if own is not None else None), tuple(sorted(others))
 
@@ -335,7 +335,7 @@ def _entry(
     if check is not None and check.at >= suspect.seen_at and check.status is not None:
         if check.status != status:
             return None  # finished, or moved on, since the scan saw it
-        if status == IN_PROGRESS and check.last_updated is not None:
+        if status == ExecStatus.IN_PROGRESS and check.last_updated is not None:
             since = max(since, check.last_updated)
             if not _silent(since, suspect.deadline, now, limits):
                 return None  # the device reported since
@@ -345,12 +345,12 @@ def _entry(
     link = check.connectivity if check is not None else None
     offline = link is not None and link.connected is False
     blockers = check.blockers if check is not None else ()
-    if status == QUEUED and blockers:
+    if status == ExecStatus.QUEUED and blockers:
         kind = "blocked"
     elif offline:
         kind = "offline"
     else:
-        kind = "never_picked_up" if status == QUEUED else "silent"
+        kind = "never_picked_up" if status == ExecStatus.QUEUED else "silent"
     return Entry(
         thing=suspect.thing,
         kind=kind,
@@ -358,7 +358,7 @@ def _entry(
         since=since,
         checked=check is not None,
         blockers=blockers,
-        deadline=deadline if status == IN_PROGRESS else None,
+        deadline=deadline if status == ExecStatus.IN_PROGRESS else None,
         offline_since=link.at if offline and link is not None else None,
         known=check.execution if check is not None and check.execution else suspect.row,
     )

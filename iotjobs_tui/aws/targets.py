@@ -11,6 +11,9 @@ describes the executions created so far. The rollout's size comes from the targe
 - a dynamic group (DescribeThingGroup returns a `queryString`) or a CONTINUOUS job gives a
   count flagged `members_now`: it is the membership now, and it can change.
 
+With fleet indexing on, one GetStatistics query counts them all (`aws/target_index.py`);
+listing is the fallback, and the count says which of the two it came from.
+
 A SNAPSHOT job's targets were resolved when it was created; the members counted now are the
 best available estimate of that set (AWS keeps no record of it).
 """
@@ -26,9 +29,17 @@ from iotjobs_tui.aws.api import JobsApi
 from iotjobs_tui.aws.errors import describe_error
 
 # Defined with the ETA, which the UI's widgets import (this module talks to AWS; they may not).
-from iotjobs_tui.aws.eta import TargetCount
+from iotjobs_tui.aws.eta import SOURCE_INDEX, TargetCount
+from iotjobs_tui.aws.target_index import IndexCounter, IndexUnavailable
 
-__all__ = ["DEFAULT_TTL", "PAGE_PAUSE", "TargetCount", "TargetCounter", "parse_target"]
+__all__ = [
+    "DEFAULT_TTL",
+    "PAGE_PAUSE",
+    "IndexUnavailable",
+    "TargetCount",
+    "TargetCounter",
+    "parse_target",
+]
 
 # Seconds between two ListThingsInThingGroup pages: 2.5 calls/s, 10 % of that API's default
 # quota of 25 requests/s, which is shared by the whole account and region (the console, the
@@ -81,6 +92,7 @@ class TargetCounter:
         ttl: float = DEFAULT_TTL,
         page_pause: float = PAGE_PAUSE,
         clock: Callable[[], float] = time.time,
+        use_index: bool = True,
     ) -> None:
         self.ttl = ttl
         self.page_pause = page_pause
@@ -88,6 +100,9 @@ class TargetCounter:
         self._cache: dict[str, _GroupCount] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._next_page_at = 0.0  # event-loop time the next page may be asked for
+        # The fleet index first (3 calls for any size); listing when it cannot answer.
+        self.index = IndexCounter(ttl, clock)
+        self.use_index = use_index
 
     async def _pace(self) -> None:
         """Wait for this page's slot: PAGE_PAUSE apart across every count under way."""
@@ -101,6 +116,7 @@ class TargetCounter:
 
     def forget(self, group: str | None = None) -> None:
         """Drop one group's cached count (or every one), so the next count asks AWS."""
+        self.index.forget(group)
         if group is None:
             self._cache.clear()
         else:
@@ -113,6 +129,32 @@ class TargetCounter:
         if need_names and entry.names is None:
             return None
         return entry
+
+    async def count_by_index(
+        self, api: JobsApi, targets: Sequence[str], continuous: bool
+    ) -> TargetCount | None:
+        """The count from the fleet index alone (a few calls for any size), or None when the
+        index cannot give it: for the job list's rows, where listing 100,000 things for
+        each row would cost far more than the rows are worth."""
+        if not self.use_index:
+            return None
+        things: list[str] = []
+        groups: list[str] = []
+        for target in dict.fromkeys(targets):
+            parsed = parse_target(target)
+            if parsed is None:
+                return None
+            (things if parsed[0] == _THING else groups).append(parsed[1])
+        if not groups:
+            return TargetCount(len(things), True, continuous, 0, self._clock(), source=SOURCE_INDEX)
+        calls = [0]
+        try:
+            counted, dynamic = await self.index.count(api, things, groups, calls)
+        except Exception:
+            return None
+        return TargetCount(
+            counted, True, continuous or dynamic, calls[0], self._clock(), source=SOURCE_INDEX
+        )
 
     async def count(
         self,
@@ -133,6 +175,21 @@ class TargetCounter:
                 things.add(parsed[1])
             else:
                 groups.append(parsed[1])
+        if groups and not errors and self.use_index:
+            calls = [0]
+            try:
+                counted, dynamic_group = await self.index.count(api, sorted(things), groups, calls)
+            except Exception:  # IndexUnavailable, or a group the listing will name
+                pass
+            else:
+                return TargetCount(
+                    things=counted,
+                    complete=True,
+                    members_now=continuous or dynamic_group,
+                    calls=calls[0],
+                    counted_at=self._clock(),
+                    source=SOURCE_INDEX,
+                )
         # Only a job with more than one target can reach a thing twice: then the names are
         # needed to count each thing once; a single group is counted without keeping them.
         need_names = len(groups) + len(things) > 1

@@ -40,6 +40,7 @@ from iotjobs_tui.aws.stuck import (
     TriageReport,
     TriageState,
 )
+from iotjobs_tui.common.statuses import ExecStatus
 
 CHECKS_PER_CYCLE = 25  # suspects checked per cycle (at most 2 calls each)
 RECHECK_SECONDS = 300.0  # a suspect's check is trusted this long
@@ -62,8 +63,8 @@ async def run_cycle(
     failed check ends the checks of this cycle and is reported with what was found."""
     process = job.process
     counts = {
-        stuck.QUEUED: process.queued if process is not None else None,
-        stuck.IN_PROGRESS: process.in_progress if process is not None else None,
+        ExecStatus.QUEUED: process.queued if process is not None else None,
+        ExecStatus.IN_PROGRESS: process.in_progress if process is not None else None,
     }
     for status, count in counts.items():
         if count == 0:
@@ -122,7 +123,7 @@ async def _check(
     api: JobsApi, state: TriageState, suspect: Suspect, clock: Callable[[], datetime]
 ) -> Check:
     thing = suspect.thing
-    if suspect.status == stuck.QUEUED:
+    if suspect.status == ExecStatus.QUEUED:
         rows = await ex.list_thing_executions(api, thing, None, limit_pages=1)
         status, blockers = stuck.blockers_from(rows, state.job_id)
         link = None if blockers else await _connectivity(api, state, thing, clock)

@@ -48,8 +48,6 @@ DEFAULT_KEYS: tuple[str, ...] = (
     "detailed-deployment-status",
 )
 STEP_KEYS: tuple[str, ...] = ("step",)
-FAILURES: tuple[str, ...] = ("FAILED", "REJECTED", "TIMED_OUT")
-IN_PROGRESS = "IN_PROGRESS"
 EXAMPLES = 3  # things shown per bucket
 MAX_VALUE = 48  # characters of a normalised value
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval

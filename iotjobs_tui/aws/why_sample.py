@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from iotjobs_tui.aws.execution_models import JobExecution
 from iotjobs_tui.aws.why import (
     DEFAULT_KEYS,
-    FAILURES,
-    IN_PROGRESS,
     STEP_KEYS,
     Bucket,
     ExecKey,
@@ -25,7 +23,10 @@ from iotjobs_tui.aws.why import (
     priority,
     summarise,
 )
+from iotjobs_tui.common.statuses import EXEC_FAILURES, ExecStatus
 
+# The statuses sampled: the failures for their reasons, IN_PROGRESS for the steps.
+SAMPLED = (*EXEC_FAILURES, ExecStatus.IN_PROGRESS)
 SAMPLE_TARGET = 100  # failed executions described by default (config: [why] sample)
 STEP_TARGET = 10  # in-progress executions described for the steps
 # Describe slots a cycle kept for the steps while failures wait: in-progress executions move
@@ -121,7 +122,7 @@ class WhySample:
     # --- what the job says -----------------------------------------------------------------
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
-        counts = {s: counts.get(s, 0) for s in (*FAILURES, IN_PROGRESS)}
+        counts = {s: counts.get(s, 0) for s in SAMPLED}
         if counts != self.counts:
             self.counts = counts
             self.version += 1
@@ -140,12 +141,12 @@ class WhySample:
 
     @property
     def failures(self) -> int:
-        return sum(self.population(s) for s in FAILURES)
+        return sum(self.population(s) for s in EXEC_FAILURES)
 
     @property
     def has_work(self) -> bool:
         """Anything to sample at all (a job with no failures and nothing in progress has not)."""
-        return any(self.population(s) for s in (*FAILURES, IN_PROGRESS)) or not self.counts
+        return any(self.population(s) for s in SAMPLED) or not self.counts
 
     # --- planning a cycle ------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ class WhySample:
         moved, SECONDS_PER_PAGE per page after its last listing (at least RELIST_SECONDS when
         it has several); in progress every STEP_REFRESH_SECONDS. A count of 0 needs no call."""
         due: list[str] = []
-        for status in (*FAILURES, IN_PROGRESS):
+        for status in SAMPLED:
             count = self.counts.get(status)
             listing = self.listings.get(status)
             if count == 0:
@@ -167,7 +168,7 @@ class WhySample:
                 continue
             if listing is None:
                 due.append(status)
-            elif status == IN_PROGRESS:
+            elif status == ExecStatus.IN_PROGRESS:
                 if now - listing.at >= STEP_REFRESH_SECONDS:
                     due.append(status)
             elif count is not None and count != listing.count:
@@ -187,7 +188,7 @@ class WhySample:
         for status in self.due_listings(now):
             count = self.counts.get(status)
             pages = _pages(count or 0) + SWEEP_SLACK
-            if status == IN_PROGRESS:
+            if status == ExecStatus.IN_PROGRESS:
                 pages = min(pages, STEP_PAGES)
             self.sweeps[status] = Sweep([], None, 0, pages, count)
         return tuple((s, w.token, w.max_pages - w.pages) for s, w in self.sweeps.items())
@@ -214,10 +215,12 @@ class WhySample:
         (every failed one with `everything`), lowest priority first."""
         if listings is None:
             listings = {s: listing.executions for s, listing in self.listings.items()}
-        sizes = {s: len(listings[s]) for s in FAILURES if s in listings}
+        sizes: dict[str, int] = {s: len(listings[s]) for s in EXEC_FAILURES if s in listings}
         slots = dict(sizes) if self.everything else allocate(sizes, self.target)
-        if IN_PROGRESS in listings:
-            slots[IN_PROGRESS] = min(self.step_target, len(listings[IN_PROGRESS]))
+        if ExecStatus.IN_PROGRESS in listings:
+            slots[ExecStatus.IN_PROGRESS] = min(
+                self.step_target, len(listings[ExecStatus.IN_PROGRESS])
+            )
         return {
             status: heapq.nsmallest(size, listings[status], key=self._rank)
             for status, size in slots.items()
@@ -239,14 +242,14 @@ class WhySample:
             listings[status] = {exec_key(t, n): (t, n) for t, n in rows}
         chosen = self.members(listings)
         failing = sorted(
-            (k for s in FAILURES for k in chosen.get(s, ()) if k not in self.described),
+            (k for s in EXEC_FAILURES for k in chosen.get(s, ()) if k not in self.described),
             key=self._rank,
         )
-        steps = [k for k in chosen.get(IN_PROGRESS, ()) if k not in self.described]
+        steps = [k for k in chosen.get(ExecStatus.IN_PROGRESS, ()) if k not in self.described]
         steps += sorted(
             (
                 k
-                for k in chosen.get(IN_PROGRESS, ())
+                for k in chosen.get(ExecStatus.IN_PROGRESS, ())
                 if k in self.described and now - self.described[k][1] >= STEP_REFRESH_SECONDS
             ),
             key=lambda k: self.described[k][1],
@@ -319,27 +322,30 @@ class WhySample:
                         out.append(held[0])
             return out
 
-        failed = sampled(FAILURES)
-        running = sampled((IN_PROGRESS,))
-        populations = {s: self.population(s) for s in FAILURES}
-        in_progress = self.population(IN_PROGRESS)
+        failed = sampled(EXEC_FAILURES)
+        running = sampled((ExecStatus.IN_PROGRESS,))
+        populations: dict[str, int] = {s: self.population(s) for s in EXEC_FAILURES}
+        in_progress = self.population(ExecStatus.IN_PROGRESS)
+        step_population: dict[str, int] = {ExecStatus.IN_PROGRESS: in_progress}
         listed = sum(
             1
-            for s in FAILURES
+            for s in EXEC_FAILURES
             if s in self.listings
             for k in self.listings[s].executions
             if k in self.described
         )
         return WhySummary(
             buckets=summarise(failed, populations, self.keys),
-            steps=summarise(running, {IN_PROGRESS: in_progress}, STEP_KEYS),
+            steps=summarise(running, step_population, STEP_KEYS),
             sampled=len(failed),
             failures=sum(populations.values()),
             steps_sampled=len(running),
             in_progress=in_progress,
-            pending=sum(1 for s in FAILURES for k in members.get(s, ()) if k not in self.described),
+            pending=sum(
+                1 for s in EXEC_FAILURES for k in members.get(s, ()) if k not in self.described
+            ),
             remaining=max(0, sum(populations.values()) - listed),
-            listed=all(s in self.listings for s in FAILURES),
+            listed=all(s in self.listings for s in EXEC_FAILURES),
             steps_listed=self._steps_listed(),
             updated_at=self.updated_at,
             calls=self.calls,
@@ -348,7 +354,7 @@ class WhySample:
 
     def _steps_listed(self) -> int | None:
         """How many in-progress executions the steps were sampled from, when not all."""
-        listing = self.listings.get(IN_PROGRESS)
+        listing = self.listings.get(ExecStatus.IN_PROGRESS)
         return None if listing is None or listing.complete else len(listing.executions)
 
 

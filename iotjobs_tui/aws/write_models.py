@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from iotjobs_tui.aws.eta import TargetCount
-from iotjobs_tui.aws.execution_models import TERMINAL_STATUSES
 from iotjobs_tui.aws.models import JobProcessDetails
+from iotjobs_tui.common.statuses import EXEC_ACTIVE, EXEC_TERMINAL, ExecStatus, JobStatus
 
 Operation = Literal["CancelJob", "CancelJobExecution", "DeleteJobExecution"]
 
@@ -139,11 +139,11 @@ def plan(
     queued = process.queued if process is not None else None
     running = process.in_progress if process is not None else None
     known = queued is not None and running is not None
-    if status == "DELETION_IN_PROGRESS":
+    if status == JobStatus.DELETION_IN_PROGRESS:
         return "The job is being deleted; AWS will refuse to cancel it."
-    if status == "COMPLETED":
+    if status == JobStatus.COMPLETED:
         return "The job is already COMPLETED: nothing is left to cancel; AWS will refuse."
-    if status == "CANCELED":
+    if status == JobStatus.CANCELED:
         if not force:
             left = f"{running:,} in progress" if running is not None else "in-progress ones"
             return (
@@ -192,11 +192,11 @@ def _number(number: int | None) -> str:
 def plan_cancel_execution(status: str | None, number: int | None, *, force: bool) -> str:
     """What CancelJobExecution will do (it always acts on the thing's latest execution)."""
     which = _number(number)
-    if status in TERMINAL_STATUSES:
+    if status in EXEC_TERMINAL:
         return f"{which.capitalize()} is {status}: already finished, nothing to cancel."
-    if status == "QUEUED":
+    if status == ExecStatus.QUEUED:
         return f"Cancels {which} (QUEUED): the device will not start it."
-    if status == "IN_PROGRESS":
+    if status == ExecStatus.IN_PROGRESS:
         if force:
             return f"Cancels {which} while IN_PROGRESS; the device may be left mid-update."
         return f"{which.capitalize()} is IN_PROGRESS: AWS refuses to cancel it without force."
@@ -208,15 +208,15 @@ def plan_cancel_execution(status: str | None, number: int | None, *, force: bool
 def plan_delete_execution(status: str | None, number: int | None, *, force: bool) -> str:
     """What DeleteJobExecution will do: it removes the record and its number may be reused."""
     which = _number(number)
-    if status in TERMINAL_STATUSES:
+    if status in EXEC_TERMINAL:
         return (
             f"Deletes {which} ({status}) from the job: the {status} count drops by 1 and the "
             "number may be reused."
         )
-    if status in ("QUEUED", "IN_PROGRESS"):
+    if status in EXEC_ACTIVE:
         if force:
             return f"Deletes {which} while {status}; the device can no longer read or update it."
-        if status == "IN_PROGRESS":
+        if status == ExecStatus.IN_PROGRESS:
             return f"{which.capitalize()} is IN_PROGRESS: AWS refuses to delete it without force."
         # The API reference allows only finished ones without force; a devguide page and the
         # emulator allow a QUEUED one: say both.

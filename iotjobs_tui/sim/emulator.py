@@ -15,8 +15,11 @@ from iotjobs_tui.sim.emulator_config import DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUN
 from iotjobs_tui.sim.emulator_config import EmulatorConfig as EmulatorConfig
 from iotjobs_tui.sim.engine.clock import VirtualClock
 from iotjobs_tui.sim.engine.event_heap import Scheduler
-from iotjobs_tui.sim.engine.job_engine import JobEngine
-from iotjobs_tui.sim.engine.rules import abort, retries, timeouts, windows
+from iotjobs_tui.sim.engine.job_engine import JobEngine, Rule
+from iotjobs_tui.sim.engine.rules.abort import AbortRule
+from iotjobs_tui.sim.engine.rules.retries import RetryRule
+from iotjobs_tui.sim.engine.rules.timeouts import TimeoutRule
+from iotjobs_tui.sim.engine.rules.windows import WindowRule
 from iotjobs_tui.sim.engine.state import RegionState
 
 
@@ -34,12 +37,16 @@ class Emulator:
         self.base_url = "http://127.0.0.1"
         # Set by `devices.simulated.install()`: the emulator owns its device simulation.
         self.device_simulation: DeviceSimulation | None = None
-        self.engine = JobEngine(self)
-        # Order matters: abort runs before retries, so an abort drops the retry (documented).
-        abort.install(self)
-        retries.install(self)
-        timeouts.install(self)
-        windows.install(self)
+        # The engine's rules, in the order it applies them to every execution change. The
+        # order is behaviour: abort runs before retries, so a failure that tips an abort
+        # criterion cancels the job first and, retries being made only for a running job, gets
+        # no retry (documented: an aborted job attempts no queued retries). Timeouts then arm
+        # or clear the timer of the execution that changed, which the others do not read;
+        # windows only plans a job's schedule when it is registered. Observers
+        # (`engine.execution_listeners`: the simulated devices) see each change after every
+        # rule, and a change a rule makes is delivered after the current one, never nested.
+        rules: tuple[Rule, ...] = (AbortRule(), RetryRule(), TimeoutRule(), WindowRule())
+        self.engine = JobEngine(self.config, self.scheduler, rules, self.clock)
 
     def region(self, name: str) -> RegionState:
         state = self.regions.get(name)

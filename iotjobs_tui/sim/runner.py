@@ -1,8 +1,8 @@
 """`iotjobs-tui sim`: run the emulator in the foreground until Ctrl-C or SIGTERM.
 
 Exit codes: 0 after a clean stop; 2 when the emulator cannot start as asked (unknown scenario,
-bad fault settings, address in use, unknown host); 1 for a failure while serving. Errors are
-one line on stderr, never a traceback.
+bad fault settings, an unknown switch or a bad value in `--config`, address in use, unknown
+host); 1 for a failure while serving. Errors are one line on stderr, never a traceback.
 
 Throttling at the AWS default rates is on here (`--no-throttle` turns it off); the test
 suite's servers throttle nothing unless a test asks.
@@ -16,8 +16,10 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from iotjobs_tui.common import gc_pause
+from iotjobs_tui.sim import switches
 from iotjobs_tui.sim.demo import scenarios
 from iotjobs_tui.sim.emulator import Emulator
 from iotjobs_tui.sim.engine.clock import VirtualClock
@@ -98,8 +100,14 @@ def run_foreground(
     error_rates: Sequence[tuple[str, float]] = (),
     latency: tuple[float, float] = (0.0, 0.0),
     faults: Sequence[tuple[str | None, FaultRule]] = (),
+    switch_settings: Sequence[tuple[str, Any]] = (),
+    config_file: str | None = None,
 ) -> int:
-    """Serve until stopped. Throttling at the AWS defaults is on unless `throttle` is False."""
+    """Serve until stopped. Throttling at the AWS defaults is on unless `throttle` is False.
+
+    `config_file` (TOML) and then `switch_settings` (`--set`, already parsed) set
+    `EmulatorConfig` switches; a later setting wins.
+    """
     try:
         config = fault_config(
             throttle=throttle,
@@ -109,10 +117,12 @@ def run_foreground(
             seed=seed,
             faults=faults,
         )
+        settings = [*(switches.load_file(config_file) if config_file else ()), *switch_settings]
+        emulator_config = switches.build(settings)
     except ValueError as exc:
         _error(str(exc))
         return 2
-    emulator = Emulator(VirtualClock(speed=speed))
+    emulator = Emulator(VirtualClock(speed=speed), emulator_config)
     problem = load_scenario(scenario, emulator, seed)
     if problem is not None:
         _error(problem)

@@ -1,12 +1,15 @@
 """The emulator's HTTP server: both planes on one port, plus a small admin API under `/_sim/`.
 
-The two services share paths (`GET /things/{t}/jobs` is ListJobExecutionsForThing on `iot` and
-GetPendingJobExecutions on `iot-jobs-data`), so each request is attributed to a service by its
-SigV4 credential scope, or by its Host header when unsigned. Any credentials are accepted.
+The two services share paths, so each request is attributed to a service by its SigV4
+credential scope, or by its Host header when unsigned (`request_scope.py`). Any credentials
+are accepted. `stats` (`request_stats.py`) counts every request received.
 
-Faults (`faults/injector.py`) are consulted for every routed request; the admin API reads and changes
-them at `/_sim/faults`. A full outage closes the listener, so connections are refused, and
-re-opens it on the same port when it ends (`set_outage()`, or `{"outage_seconds": N}`).
+Faults (`wire/faults/injector.py`) are consulted for every routed request; the admin API
+(`admin_routes.py`) reads and changes them at `/_sim/faults`, the switches at `/_sim/config` and
+S3 objects at `/_sim/objects` (`admin_api.py`, which also serves the presigned URLs devices
+download from, `/presigned/...`). A full outage closes the listener, so connections are
+refused, and re-opens it on the same port when it ends (`outage.py`; `set_outage()`, or
+`{"outage_seconds": N}`).
 
 Parsing, validation and serialization happen outside the emulator lock; the handler (and the
 emulator's catch-up step, `advance()`) run under it, on a worker thread so a long-held lock
@@ -17,22 +20,24 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import json
 import logging
 import math
-import re
 import threading
 import time
 import uuid
-from collections import Counter, deque
-from collections.abc import Coroutine, Mapping
-from typing import Any
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 
 from aiohttp import web
 
+from iotjobs_tui.sim import admin_api
+from iotjobs_tui.sim.admin_routes import ADMIN_PREFIX, answer, serve_admin
 from iotjobs_tui.sim.api import handlers
 from iotjobs_tui.sim.api.registry import CONTROL, DEVICE, RequestContext
 from iotjobs_tui.sim.emulator import Emulator
+from iotjobs_tui.sim.outage import Listener, check_outage_seconds
+from iotjobs_tui.sim.request_scope import detect_service
+from iotjobs_tui.sim.request_stats import RequestStats
 from iotjobs_tui.sim.wire.errors import ServiceError
 from iotjobs_tui.sim.wire.faults.injector import NO_FAULTS, FaultInjector
 from iotjobs_tui.sim.wire.protocol import (
@@ -45,97 +50,9 @@ from iotjobs_tui.sim.wire.protocol import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_REGION = "us-east-1"
-ADMIN_PREFIX = "/_sim/"
+T = TypeVar("T")
+
 UNKNOWN = "<unknown>"  # the operation name counted for requests that match no route
-_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_request")
-_QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request$")
-# e.g. data.jobs.iot.eu-west-1.amazonaws.com, iot.eu-west-1.amazonaws.com (port optional).
-_HOST_REGION = re.compile(r"(?:^|\.)iot\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
-# An outage set over HTTP must end by itself (the admin API is on the port it closes); this
-# caps it so a typo cannot lock the emulator away for a day. `set_outage()` has no cap.
-MAX_OUTAGE_SECONDS = 3600.0
-_REOPEN_RETRY_SECONDS = 0.1
-
-
-class RequestStats:
-    """Thread-safe counts of requests received, by (service, operation).
-
-    Every request that reaches the protocol layer counts, including throttled, invalid and
-    failed ones, so tests can assert that a write call was never even attempted.
-    """
-
-    # Handling times kept per operation: enough for stable percentiles, bounded memory.
-    LATENCY_WINDOW = 2048
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[tuple[str, str]] = Counter()
-        self._latency: dict[tuple[str, str], deque[float]] = {}
-
-    def record(self, service: str, operation: str) -> None:
-        with self._lock:
-            self._counts[(service, operation)] += 1
-
-    def observe(self, service: str, operation: str, seconds: float) -> None:
-        """Record how long the emulator took to handle one request (parse to response)."""
-        with self._lock:
-            window = self._latency.get((service, operation))
-            if window is None:
-                window = self._latency[(service, operation)] = deque(maxlen=self.LATENCY_WINDOW)
-            window.append(seconds)
-
-    def latency_ms(self) -> dict[str, dict[str, dict[str, float]]]:
-        """{service: {operation: {count, median, p95, max}}} over the recent window, in ms."""
-        out: dict[str, dict[str, dict[str, float]]] = {}
-        with self._lock:
-            windows = {key: sorted(values) for key, values in self._latency.items() if values}
-        for (service, operation), values in sorted(windows.items()):
-            n = len(values)
-            out.setdefault(service, {})[operation] = {
-                "count": n,
-                "median": round(values[n // 2] * 1000, 3),
-                "p95": round(values[min(n - 1, int(n * 0.95))] * 1000, 3),
-                "max": round(values[-1] * 1000, 3),
-            }
-        return out
-
-    def count(self, service: str, operation: str | None = None) -> int:
-        """Requests for one operation, or for the whole service when `operation` is None."""
-        with self._lock:
-            if operation is not None:
-                return self._counts[(service, operation)]
-            return sum(n for (svc, _), n in self._counts.items() if svc == service)
-
-    def snapshot(self) -> dict[str, dict[str, int]]:
-        """{service: {operation: count}}."""
-        out: dict[str, dict[str, int]] = {}
-        with self._lock:
-            for (service, operation), n in sorted(self._counts.items()):
-                out.setdefault(service, {})[operation] = n
-        return out
-
-    def total(self) -> int:
-        with self._lock:
-            return sum(self._counts.values())
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-            self._latency.clear()
-
-
-def detect_service(headers: Mapping[str, str], query: Mapping[str, list[str]]) -> tuple[str, str]:
-    """(service, region) from the SigV4 credential scope, else from the Host header."""
-    match = _SCOPE.search(headers.get("Authorization", ""))
-    if match is None and "X-Amz-Credential" in query:  # presigned URL
-        match = _QUERY_SCOPE.match(query["X-Amz-Credential"][0])
-    if match is not None:
-        return match.group(2), match.group(1)
-    host = headers.get("Host", "").lower()
-    region = _HOST_REGION.search(host)
-    service = DEVICE if host.startswith("data.jobs.iot") else CONTROL
-    return service, region.group(1) if region else DEFAULT_REGION
 
 
 def _format_host(host: str) -> str:
@@ -171,11 +88,8 @@ class SimServer:
         self.faults = faults if faults is not None else FaultInjector()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
-        self._address: tuple[str, int] = ("127.0.0.1", 0)
+        self._listener: Listener | None = None  # the listening socket an outage closes
         self._serving_loop: asyncio.AbstractEventLoop | None = None
-        self._outage_until: float | None = None  # monotonic; math.inf until cleared
-        self._outage_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._thread: threading.Thread | None = None
@@ -205,13 +119,13 @@ class SimServer:
             await runner.cleanup()
             raise
         bound_port = runner.addresses[0][1]
-        self._runner, self._site = runner, site
-        self._address = (host, bound_port)
+        self.base_url = f"http://{_format_host(host)}:{bound_port}"
+        self._runner = runner
+        self._listener = Listener(runner, site, (host, bound_port), self.base_url)
         self._serving_loop = loop
         self._executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=4, thread_name_prefix="sim-handler"
         )
-        self.base_url = f"http://{_format_host(host)}:{bound_port}"
         self.emulator.base_url = self.base_url
         if self.tick_seconds > 0:
             self._ticker = loop.create_task(self._tick_forever())
@@ -259,13 +173,12 @@ class SimServer:
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
-        if self._outage_task is not None:
-            self._outage_task.cancel()
-            self._outage_task = None
         for task in list(self._tasks):
             task.cancel()
-        self._outage_until = None
-        self._site = self._serving_loop = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+        self._serving_loop = None
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -326,7 +239,7 @@ class SimServer:
         loop = self._serving_loop
         if loop is None:
             raise RuntimeError("the server is not running")
-        _check_outage(seconds, limit=math.inf)
+        check_outage_seconds(seconds, limit=math.inf)
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -342,74 +255,19 @@ class SimServer:
         `keep` is a connection (`request.protocol`) to close gracefully, after the response
         it is busy with, rather than drop: the admin request that asked for the outage.
         """
-        _check_outage(seconds, limit=math.inf)
-        runner = self._runner
-        if runner is None:
+        check_outage_seconds(seconds, limit=math.inf)
+        listener = self._listener
+        if listener is None:
             raise RuntimeError("the server is not running")
-        if self._outage_task is not None:
-            self._outage_task.cancel()
-            self._outage_task = None
-        if seconds is None:
-            self._outage_until = None
-            await self._reopen(give_up_after=5.0)
-            return
-        site, self._site = self._site, None
-        if site is not None:
-            await site.stop()  # closes the listening socket: new connections are refused
-        if runner.server is not None:
-            for connection in runner.server.connections:
-                if connection is keep:
-                    connection.close()  # after its current response
-                else:
-                    connection.force_close()
-            # Sockets close on the loop's next turns; wait, so that a client told "outage
-            # started" cannot reuse a pooled connection that is still half open.
-            deadline = time.monotonic() + 1.0
-            while time.monotonic() < deadline and any(
-                c is not keep for c in runner.server.connections
-            ):
-                await asyncio.sleep(0.001)
-        self._outage_until = time.monotonic() + seconds
-        if math.isfinite(seconds):
-            self._outage_task = asyncio.create_task(self._end_outage_after(seconds))
-        log.info("outage: refusing connections for %s s", seconds)
+        await listener.outage(seconds, keep=keep)
 
     def outage_remaining(self) -> float | None:
         """Seconds of outage left (math.inf until cleared), or None when serving."""
-        until = self._outage_until
-        return None if until is None else max(0.0, until - time.monotonic())
+        return None if self._listener is None else self._listener.remaining()
 
-    async def _end_outage_after(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        self._outage_until = None
-        await self._reopen(give_up_after=math.inf)
-        self._outage_task = None
-
-    async def _reopen(self, give_up_after: float) -> None:
-        runner = self._runner
-        if runner is None or self._site is not None:
-            return
-        host, port = self._address
-        deadline = time.monotonic() + give_up_after
-        warned = False
-        while True:
-            site = web.TCPSite(runner, host, port)
-            try:
-                await site.start()
-            except OSError as exc:
-                await site.stop()  # start() registered the site before binding failed
-                if time.monotonic() >= deadline:
-                    raise
-                if not warned:
-                    log.warning(
-                        "cannot re-open %s:%s after the outage (%s); retrying", host, port, exc
-                    )
-                    warned = True
-                await asyncio.sleep(_REOPEN_RETRY_SECONDS)
-                continue
-            self._site = site
-            log.info("outage over: serving on %s", self.base_url)
-            return
+    async def in_worker(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on a worker thread: never hold the emulator lock on the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -434,7 +292,14 @@ class SimServer:
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         raw_path, _, raw_query = request.raw_path.partition("?")
         if raw_path.startswith(ADMIN_PREFIX):
-            return await self._admin(request, raw_path[len(ADMIN_PREFIX) :])
+            return await serve_admin(self, request, raw_path[len(ADMIN_PREFIX) :])
+        if raw_path.startswith(admin_api.PRESIGNED_PREFIX):
+            # A device downloading what a presigned URL in its job document points to.
+            self.stats.record("s3", "GetObject")
+            query = parse_query(raw_query)
+            return await answer(
+                self, admin_api.presigned_get, self.emulator, request.method, raw_path, query
+            )
         request_id = str(uuid.uuid4())
         query = parse_query(raw_query)
         service, region = detect_service(request.headers, query)
@@ -526,106 +391,6 @@ class SimServer:
         response.headers["x-amzn-RequestId"] = request_id
         return response
 
-    # -- admin API ---------------------------------------------------------------------------
-
-    async def _admin(self, request: web.Request, path: str) -> web.Response:
-        method = request.method
-        if path == "health" and method == "GET":
-            return web.json_response({"ok": True, "url": self.base_url})
-        if path == "stats" and method == "GET":
-            return web.json_response(
-                {
-                    "total": self.stats.total(),
-                    "requests": self.stats.snapshot(),
-                    "latency_ms": self.stats.latency_ms(),
-                }
-            )
-        if path == "stats/reset" and method == "POST":
-            self.stats.reset()
-            return web.json_response({"total": 0, "requests": {}})
-        if path == "faults" and method == "GET":
-            return web.json_response(self._faults_state())
-        if path == "faults" and method == "POST":
-            try:
-                document = json.loads(await request.read() or b"{}")
-                if not isinstance(document, dict):
-                    raise ValueError("expected a JSON object")
-                if not document:
-                    raise ValueError("expected one or more fields to change")
-                outage = document.pop("outage_seconds", None)
-                _check_outage(outage, limit=MAX_OUTAGE_SECONDS)
-                if outage is not None and math.isinf(outage):
-                    raise ValueError("outage_seconds must be finite")
-                if document:
-                    self.faults.change(document)
-            except (ValueError, TypeError) as exc:
-                return web.json_response({"message": str(exc)}, status=400)
-            if outage is not None:
-                # This response still goes out; every other connection is dropped.
-                await self.outage(float(outage), keep=request.protocol)
-            return web.json_response(self._faults_state())
-        if path == "clock" and method == "GET":
-            return web.json_response(self._clock_state())
-        if path == "clock" and method == "POST":
-            try:
-                document = json.loads(await request.read() or b"{}")
-                if not isinstance(document, dict):
-                    raise ValueError("expected a JSON object")
-                await asyncio.get_running_loop().run_in_executor(
-                    self._executor, self._change_clock, document
-                )
-            except (ValueError, TypeError) as exc:
-                return web.json_response({"message": str(exc)}, status=400)
-            return web.json_response(self._clock_state())
-        return web.json_response(
-            {"message": f"no admin endpoint {method} /_sim/{path}"}, status=404
-        )
-
-    def _faults_state(self) -> dict[str, Any]:
-        remaining = self.outage_remaining()
-        return {
-            **self.faults.to_json(),
-            "outage_seconds_remaining": None
-            if remaining is None or math.isinf(remaining)
-            else round(remaining, 3),
-        }
-
-    def _clock_state(self) -> dict[str, float]:
-        clock = self.emulator.clock
-        return {"now": clock.now(), "speed": clock.speed}
-
-    def _change_clock(self, document: dict[str, Any]) -> None:
-        known = {"advance", "speed", "set"}
-        if not document or not set(document) <= known:
-            raise ValueError(f"expected one or more of {sorted(known)}")
-        values: dict[str, float] = {}
-        for key, value in document.items():
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"{key} must be a number")
-            values[key] = float(value)
-        clock = self.emulator.clock
-        with self.emulator.lock:
-            if "speed" in values:
-                clock.speed = values["speed"]
-            if "set" in values:
-                clock.set(values["set"])
-            if "advance" in values:
-                clock.advance(values["advance"])
-            # Let the emulator catch up now, so the admin caller sees the effect at once.
-            advance = getattr(self.emulator, "advance", None)
-            if advance is not None:
-                advance()
-
 
 def _web(response: HttpResponse) -> web.Response:
     return web.Response(status=response.status, headers=response.headers, body=response.body)
-
-
-def _check_outage(seconds: Any, *, limit: float) -> None:
-    """ValueError unless `seconds` is None or a number in (0, limit]."""
-    if seconds is None:
-        return
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise ValueError(f"outage_seconds must be a number of seconds, not {seconds!r}")
-    if math.isnan(seconds) or not 0 < seconds <= limit:
-        raise ValueError(f"outage_seconds must be more than 0 and at most {limit:g}")

@@ -370,6 +370,18 @@ class DataService(InsightCalls):
             lambda f: LocateFailed(f.error),
         )
 
+    async def count_targets_by_index(
+        self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
+    ) -> Failure | None:
+        """A list row's target count from the fleet index only (`TargetsCounted(job_id,
+        None)` when the index cannot answer: the row then stays "of executions")."""
+        return await self.run(
+            target,
+            lambda api: self.targets.count_by_index(api, targets, continuous),
+            lambda count: TargetsCounted(job_id, count),
+            background=True,
+        )
+
     async def count_targets(
         self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
     ) -> Failure | None:

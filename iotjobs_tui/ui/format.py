@@ -10,22 +10,23 @@ from rich.text import Text
 from iotjobs_tui.common.display_zone import set_local_time as set_local_time
 from iotjobs_tui.common.display_zone import to_display
 from iotjobs_tui.common.display_zone import zone_label as zone_label
+from iotjobs_tui.common.statuses import ExecStatus, JobStatus, TargetSelection
 from iotjobs_tui.ui.text import clean, safe
 
 # 16-colour safe names, so they survive basic terminals; NO_COLOR strips them entirely.
-STATUS_STYLES = {
-    "IN_PROGRESS": "bold cyan",
-    "SCHEDULED": "magenta",
-    "COMPLETED": "green",
-    "CANCELED": "yellow",
-    "DELETION_IN_PROGRESS": "red",
-    # execution statuses
-    "QUEUED": "blue",
-    "SUCCEEDED": "green",
-    "FAILED": "bold red",
-    "REJECTED": "red",
-    "TIMED_OUT": "yellow",
-    "REMOVED": "bright_black",
+# Job and execution statuses share IN_PROGRESS and CANCELED (the same strings, one style).
+STATUS_STYLES: dict[str, str] = {
+    JobStatus.IN_PROGRESS: "bold cyan",
+    JobStatus.SCHEDULED: "magenta",
+    JobStatus.COMPLETED: "green",
+    JobStatus.CANCELED: "yellow",
+    JobStatus.DELETION_IN_PROGRESS: "red",
+    ExecStatus.QUEUED: "blue",
+    ExecStatus.SUCCEEDED: "green",
+    ExecStatus.FAILED: "bold red",
+    ExecStatus.REJECTED: "red",
+    ExecStatus.TIMED_OUT: "yellow",
+    ExecStatus.REMOVED: "bright_black",
 }
 
 COUNTER_STYLES = {
@@ -72,11 +73,14 @@ def status_text(status: str | None) -> Text:
     return safe(status, STATUS_STYLES.get(status, ""))
 
 
+_SELECTIONS = frozenset(TargetSelection)
+
+
 def target_selection_text(value: str | None) -> str:
     if value is None:
         return "—"
     # An unknown value is shown as sent, escaped: an endpoint can put anything in an enum.
-    return {"SNAPSHOT": "snapshot", "CONTINUOUS": "continuous"}.get(value) or clean(value)
+    return value.lower() if value in _SELECTIONS else clean(value)
 
 
 # Every clock time the app prints is in one zone (common/display_zone): UTC, or with

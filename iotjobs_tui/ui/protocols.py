@@ -105,6 +105,10 @@ class DataSource(Protocol):
         self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
     ) -> Coroutine[Any, Any, Failure | None]: ...
 
+    def count_targets_by_index(
+        self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
+    ) -> Coroutine[Any, Any, Failure | None]: ...
+
     def write(
         self, target: MessagePump, request: WriteRequest
     ) -> Coroutine[Any, Any, WriteOutcome]: ...

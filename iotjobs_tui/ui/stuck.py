@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from iotjobs_tui.aws.stuck import IN_PROGRESS_MINUTES, TIMEOUT_SOON
+from iotjobs_tui.common.statuses import ExecStatus
 
 # One definition with the stuck triage (aws/stuck.py): the list's ⚠, the execution pane and
 # the triage call the same execution stuck. IN_PROGRESS longer than this looks stuck; fewer
@@ -14,7 +15,7 @@ STUCK_AFTER = IN_PROGRESS_MINUTES * 60.0
 
 def in_progress_for(status: str | None, started_at: datetime | None, now: datetime) -> float | None:
     """Seconds an IN_PROGRESS execution has been running, else None."""
-    if status != "IN_PROGRESS" or started_at is None:
+    if status != ExecStatus.IN_PROGRESS or started_at is None:
         return None
     return max(0.0, (now - started_at).total_seconds())
 
@@ -34,7 +35,7 @@ def stuck_reason(
     stuck_after: float = STUCK_AFTER,
 ) -> str | None:
     """A short reason when the execution looks stuck, else None."""
-    if status != "IN_PROGRESS":
+    if status != ExecStatus.IN_PROGRESS:
         return None
     if seconds_left is not None and seconds_left < TIMEOUT_SOON:
         return "about to time out"

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 from iotjobs_tui.aws.execution_models import ThingExecution
 from iotjobs_tui.aws.models import JobExecutionSummary
 from iotjobs_tui.aws.stuck import (
-    IN_PROGRESS,
-    QUEUED,
     Check,
     Connectivity,
     StatusScan,
@@ -20,6 +18,9 @@ from iotjobs_tui.aws.stuck import (
     find_suspects,
     sweep_cycles,
 )
+from iotjobs_tui.common.statuses import ExecStatus
+
+QUEUED, IN_PROGRESS = ExecStatus.QUEUED, ExecStatus.IN_PROGRESS
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 LIMITS = Thresholds(queued_minutes=10, in_progress_minutes=30)

@@ -1,4 +1,5 @@
-"""Target counting against the emulator over HTTP, through the app's own JobsApi."""
+"""Target counting against the emulator over HTTP, through the app's own JobsApi: the listing
+path (`use_index=False`); tests/aws/test_target_index.py covers the fleet index."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ async def test_group_with_child_groups_counts_every_member(iot: Any, api: JobsAp
     group(iot, "site-a", 2, parent="region")
     group(iot, "site-a-1", 4, parent="site-a")
     group(iot, "site-b", 1, parent="region")
-    count = await TargetCounter(page_pause=0).count(api, [root], continuous=False)
+    count = await TargetCounter(page_pause=0, use_index=False).count(api, [root], continuous=False)
     assert count.things == 3 + 2 + 4 + 1
     assert count.complete and not count.members_now and count.errors == ()
     assert count.calls == 2  # DescribeThingGroup + one page
@@ -107,7 +108,7 @@ async def test_things_and_overlapping_groups_count_each_thing_once(iot: Any, api
     iot.add_thing_to_thing_group(thingGroupName="canary", thingName="fleet-0")  # in both
     iot.create_thing(thingName="lone")
     targets = [fleet, canary, thing_arn("lone"), thing_arn("fleet-1")]
-    count = await TargetCounter(page_pause=0).count(api, targets, continuous=True)
+    count = await TargetCounter(page_pause=0, use_index=False).count(api, targets, continuous=True)
     assert count.things == 4  # fleet-0, fleet-1, fleet-2, lone
     assert count.complete and count.members_now  # continuous: the set can change
 
@@ -115,7 +116,7 @@ async def test_things_and_overlapping_groups_count_each_thing_once(iot: Any, api
 async def test_pages_past_250_with_progress(emulator: Emulator, api: JobsApi) -> None:
     arn = big_group(emulator, "meters", 620)
     seen: list[TargetCount] = []
-    count = await TargetCounter(page_pause=0).count(
+    count = await TargetCounter(page_pause=0, use_index=False).count(
         api, [arn], continuous=False, on_progress=seen.append
     )
     assert count.things == 620 and count.complete
@@ -127,7 +128,7 @@ async def test_pages_past_250_with_progress(emulator: Emulator, api: JobsApi) ->
 
 async def test_pages_are_paced(emulator: Emulator, api: JobsApi) -> None:
     arn = big_group(emulator, "meters", 260)
-    counter = TargetCounter(page_pause=0.2)
+    counter = TargetCounter(page_pause=0.2, use_index=False)
     loop = asyncio.get_running_loop()
     started = loop.time()
     count = await counter.count(api, [arn], continuous=False)
@@ -138,7 +139,7 @@ async def test_pages_are_paced(emulator: Emulator, api: JobsApi) -> None:
 async def test_cache_hits_cost_no_calls_until_the_ttl(iot: Any, api: JobsApi) -> None:
     arn = group(iot, "fleet", 5)
     clock = Clock()
-    counter = TargetCounter(ttl=600, page_pause=0, clock=clock)
+    counter = TargetCounter(ttl=600, page_pause=0, clock=clock, use_index=False)
     first = await counter.count(api, [arn], continuous=False)
     assert (first.things, first.calls, first.counted_at) == (5, 2, 1_000.0)
     total = api.stats.total
@@ -155,7 +156,7 @@ async def test_cache_hits_cost_no_calls_until_the_ttl(iot: Any, api: JobsApi) ->
 
 async def test_a_missing_group_is_an_error_with_its_code(iot: Any, api: JobsApi) -> None:
     fleet = group(iot, "fleet", 2)
-    count = await TargetCounter(page_pause=0).count(
+    count = await TargetCounter(page_pause=0, use_index=False).count(
         api, [fleet, group_arn("gone")], continuous=False
     )
     assert not count.complete
@@ -167,7 +168,9 @@ async def test_a_missing_group_is_an_error_with_its_code(iot: Any, api: JobsApi)
 
 
 async def test_a_target_that_is_no_arn_is_an_error(api: JobsApi) -> None:
-    count = await TargetCounter(page_pause=0).count(api, ["meters"], continuous=False)
+    count = await TargetCounter(page_pause=0, use_index=False).count(
+        api, ["meters"], continuous=False
+    )
     assert (count.things, count.complete, count.calls) == (0, False, 0)
     assert "'meters'" in count.errors[0]
 
@@ -181,14 +184,14 @@ async def test_dynamic_group_is_members_now(iot: Any, api: JobsApi) -> None:
         return {**await real(name), "queryString": "attributes.temp > 40"}
 
     api.describe_thing_group = described  # type: ignore[method-assign]
-    count = await TargetCounter(page_pause=0).count(api, [arn], continuous=False)
+    count = await TargetCounter(page_pause=0, use_index=False).count(api, [arn], continuous=False)
     assert count.things == 2 and count.complete and count.members_now
 
 
 async def test_concurrent_counts_share_the_pace(emulator: Emulator, api: JobsApi) -> None:
     first = big_group(emulator, "north", 260)
     second = big_group(emulator, "south", 260)
-    counter = TargetCounter(page_pause=0.15)
+    counter = TargetCounter(page_pause=0.15, use_index=False)
     loop = asyncio.get_running_loop()
     started = loop.time()
     counts = await asyncio.gather(

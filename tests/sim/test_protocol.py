@@ -1,7 +1,8 @@
 """The REST-JSON protocol, the HTTP server and the `sim` runner, seen through boto3 and raw HTTP.
 
-Handlers here are throwaway stand-ins patched into the server's handler table for one test (monkeypatch
-restores the real table afterwards), so these tests exercise the protocol, not emulator semantics.
+Handlers here are throwaway stand-ins patched into the server's handler table for one test
+(monkeypatch restores the real table afterwards), so these tests exercise the protocol, not
+emulator semantics.
 """
 
 from __future__ import annotations

@@ -3,13 +3,14 @@ the abort line and ARNs that copy whole. Section builders first, then the pane i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Console
 from textual.geometry import Region
 
-from iotjobs_tui.aws.eta import estimate
+from iotjobs_tui.aws.eta import SOURCE_INDEX, estimate
 from iotjobs_tui.aws.models import (
     AbortCriterion,
     JobProcessDetails,
@@ -68,7 +69,13 @@ def rendered(renderable: Any, width: int) -> list[str]:
 def test_executions_against_the_target_count() -> None:
     assert DEMO.total == 1_250
     text = targets_text(DEMO, counted(100_000)).plain
-    assert text == "1,250 of 100,000 targets notified (1.2 %) · 977 succeeded"  # rounded down
+    expected = "1,250 of 100,000 targets notified (1.2 %) · 977 succeeded"  # rounded down
+    assert text == f"{expected} · targets listed"
+    # Where the count came from, and its age once it is a minute old.
+    indexed = replace(counted(100_000), source=SOURCE_INDEX)
+    assert targets_text(DEMO, indexed, age=30).plain.endswith("· targets from the fleet index")
+    old = targets_text(DEMO, indexed, age=180).plain
+    assert old.endswith("· targets from the fleet index, 3 min ago")
 
 
 def test_members_now_is_said() -> None:

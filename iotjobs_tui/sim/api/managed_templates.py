@@ -158,7 +158,7 @@ MANAGED_TEMPLATES: tuple[ManagedTemplate, ...] = (
     ),
     _template(
         "AWS-Reboot",
-        "A managed job template for rebooting a device.",
+        "A managed job template for rebooting the device.",
         "Reboot",
         "reboot.sh",
         (),

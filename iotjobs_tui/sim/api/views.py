@@ -48,7 +48,7 @@ def job(engine: JobEngine, j: Job) -> dict[str, Any]:
     _put(out, "documentParameters", j.document_parameters)
     out["isConcurrent"] = j.is_concurrent
     _put(out, "schedulingConfig", j.scheduling_config)
-    rollouts = windows.scheduled_rollouts(engine.emulator, j)
+    rollouts = windows.scheduled_rollouts(engine.clock, j)
     if rollouts is not None:
         out["scheduledJobRollouts"] = [{"startTime": start} for start in rollouts]
     _put(out, "destinationPackageVersions", j.destination_package_versions)
@@ -173,12 +173,14 @@ def device_execution(
         "jobId": e.job_id,
         "thingName": thing_name,
         "status": e.status,
-        "statusDetails": dict(e.status_details),
         "queuedAt": _long_time(e.queued_at, millis),
         "lastUpdatedAt": _long_time(e.last_updated_at, millis),
         "versionNumber": e.version_number,
         "executionNumber": e.execution_number,
     }
+    # The device plane leaves statusDetails out until some are set (the AWS CLI's documented
+    # examples for describe-job-execution, start-next-pending-... and update-job-execution).
+    _put(out, "statusDetails", dict(e.status_details) or None)
     _put(out, "startedAt", _long_time(e.started_at, millis))
     _put(out, "approximateSecondsBeforeTimedOut", seconds_left(e, now))
     _put(out, "jobDocument", document)
@@ -198,8 +200,6 @@ def device_execution_summary(e: JobExecution, *, millis: bool) -> dict[str, Any]
 
 
 def device_execution_state(e: JobExecution) -> dict[str, Any]:
-    return {
-        "status": e.status,
-        "statusDetails": dict(e.status_details),
-        "versionNumber": e.version_number,
-    }
+    out: dict[str, Any] = {"status": e.status, "versionNumber": e.version_number}
+    _put(out, "statusDetails", dict(e.status_details) or None)
+    return out

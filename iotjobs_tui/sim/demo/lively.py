@@ -13,7 +13,8 @@ before the present, so only its first batch has a history.
 
 Live from the first minute: counters move on several rollouts, a maintenance window opens or
 closes every minute, a new device is provisioned every ~45 s (the CONTINUOUS onboarding job
-picks it up), and a finished job is deleted 25 s in.
+picks it up), and a finished job is deleted 25 s in. Fleet indexing is on, with one dynamic
+group (`sensors-fw-2-4-1`) that grows as those devices come online.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 from iotjobs_tui.common import gc_pause
 from iotjobs_tui.sim.api import managed_templates as managed
+from iotjobs_tui.sim.api.handlers import dynamic_groups as dynamic_handlers
+from iotjobs_tui.sim.api.handlers import fleet_index as index_handlers
 from iotjobs_tui.sim.api.handlers import jobs as job_handlers
 from iotjobs_tui.sim.api.handlers import templates as template_handlers
 from iotjobs_tui.sim.api.handlers import things as thing_handlers
@@ -87,6 +90,7 @@ def _build(emulator: Emulator, ctx: Any, sim: Any, present: float, started: floa
         )
         fleet = build_things(ctx, emulator.rng.random)
         fleet.meters = build_meters(ctx, clock.now())
+        _index_fleet(ctx)
         for template in TEMPLATES:
             template_handlers.create_job_template(ctx, dict(template))
         for when, action in _timeline(emulator, ctx, sim, fleet, present):
@@ -97,6 +101,32 @@ def _build(emulator: Emulator, ctx: Any, sim: Any, present: float, started: floa
         clock.rebase(target)
     finally:
         clock.speed = speed
+
+
+def _index_fleet(ctx: RequestContext) -> None:
+    """Fleet indexing on (registry and connectivity), as a fleet this size would have it, and
+    a dynamic group that grows as sensors are provisioned on the factory image. After the
+    meters: their fast path bypasses the handlers, so the index is built from the registry."""
+    index_handlers.update_indexing_configuration(
+        ctx,
+        {
+            "thingIndexingConfiguration": {
+                "thingIndexingMode": "REGISTRY",
+                "thingConnectivityIndexingMode": "STATUS",
+            }
+        },
+    )
+    dynamic_handlers.create_dynamic_thing_group(
+        ctx,
+        {
+            "thingGroupName": "sensors-fw-2-4-1",
+            "queryString": "thingName:sensor-* AND attributes.fw:2.4.1",
+            "thingGroupProperties": {
+                "thingGroupDescription": "Dynamic: sensors on firmware 2.4.1, the factory image "
+                "of newly provisioned devices (grows as they come online)",
+            },
+        },
+    )
 
 
 def _at(emulator: Emulator, when: float) -> None:

@@ -6,11 +6,14 @@ devices. Callers hold `emulator.lock`; `at` is the virtual time to stamp. Errors
 
 - unknown thing, job or execution: ResourceNotFoundException (404);
 - a status a device may not set (anything but IN_PROGRESS, SUCCEEDED, FAILED, REJECTED),
-  more than 10 statusDetails pairs, a bad stepTimeoutInMinutes: InvalidRequestException (400);
+  more than 10 statusDetails pairs, a statusDetails value over 1,024 characters, a bad
+  stepTimeoutInMinutes: InvalidRequestException (400);
 - a move out of a terminal status, or any other refused move: InvalidStateTransitionException
   (409). The data-plane model has no VersionConflictException, so a stale expectedVersion is
   an InvalidStateTransitionException too (our choice; AWS documents only MQTT's
-  VersionMismatch, and botocore could not raise an unmodeled code as a modeled exception);
+  VersionMismatch, and botocore could not raise an unmodeled code as a modeled exception).
+  Either 409 body carries `executionState` (status, statusDetails, versionNumber), as the
+  model's error documentation says;
 - DescribeJobExecution of a terminal execution: TerminalStateException (410), switch
   `EmulatorConfig.describe_terminal_state_error`.
 
@@ -25,13 +28,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
 
 from iotjobs_tui.sim.engine import transitions as ex
 from iotjobs_tui.sim.engine.job_engine import JOB_DELETING, JOB_SCHEDULED
 from iotjobs_tui.sim.engine.rules import timeouts
 from iotjobs_tui.sim.engine.state import Job, JobExecution, RegionState
 from iotjobs_tui.sim.engine.transitions import Actor
+from iotjobs_tui.sim.wire import s3
 from iotjobs_tui.sim.wire.errors import ServiceError, invalid_request, invalid_state, not_found
 
 if TYPE_CHECKING:
@@ -156,11 +159,19 @@ def update_execution(
     if expected_version is not None and expected_version != execution.version_number:
         raise invalid_state(
             f"VersionMismatch: the job execution's version is {execution.version_number}, "
-            f"not {expected_version}."
+            f"not {expected_version}.",
+            executionState=_state_of(execution),
         )
-    emulator.engine.set_execution_status(
-        state, job, execution, status, Actor.DEVICE, at, status_details=status_details
-    )
+    try:
+        emulator.engine.set_execution_status(
+            state, job, execution, status, Actor.DEVICE, at, status_details=status_details
+        )
+    except ServiceError as err:
+        if err.code != "InvalidStateTransitionException":
+            raise
+        # The model's documentation: "the body of the error message also contains the
+        # executionState field", so the device can resync without a describe call.
+        raise invalid_state(err.message, executionState=_state_of(execution)) from None
     if step_timeout_minutes is not None and execution.status == ex.IN_PROGRESS:
         timeouts.set_step_timer(emulator, state, job, execution, step_timeout_minutes, at)
     return job, execution
@@ -202,40 +213,44 @@ def job_document(emulator: PlaneHost, job: Job, base_url: str | None = None) -> 
     """The document as a device receives it: presigned-URL placeholders substituted.
 
     Only the device plane substitutes (control-plane GetJobDocument never does). A placeholder
-    `${aws:iot:s3-presigned-url:https://s3.amazonaws.com/bucket/key}` becomes
-    `{base_url}/presigned/bucket/key?X-Amz-Expires=<presignedUrlConfig.expiresInSec or 3600>`.
+    `${aws:iot:s3-presigned-url:https://s3.amazonaws.com/bucket/key}` becomes a URL on this
+    emulator (`{base_url}/presigned/bucket/key?X-Amz-...`, served by the server from
+    `s3_objects`) signed now and valid for presignedUrlConfig.expiresInSec (default 3600) of
+    virtual time, as AWS signs when it hands the document out. A placeholder whose URL is not
+    an S3 object URL is left as it is.
     """
     document = job.document or ""
     if "${aws:iot:s3-presigned-url" not in document:
         return document
-    root = (base_url if base_url is not None else emulator.base_url).rstrip("/")
+    root = base_url if base_url is not None else emulator.base_url
     expires = int(
         (job.presigned_url_config or {}).get("expiresInSec")
         or emulator.config.presigned_default_expires_seconds
     )
+    now = emulator.now()
+    secret = s3.signing_key(emulator.config.account_id)
+    region = job.arn.split(":")[3]  # arn:aws:iot:<region>:<account>:job/<id>
 
     def replace(match: re.Match[str]) -> str:
-        bucket, key = _bucket_and_key(match.group("url"))
-        return f"{root}/presigned/{quote(bucket)}/{quote(key)}?X-Amz-Expires={expires}"
+        target = s3.parse_object_url(match.group("url"))
+        if target is None:
+            return match.group(0)
+        bucket, key = target
+        return s3.presign(root, bucket, key, at=now, expires=expires, secret=secret, region=region)
 
     return _PRESIGNED.sub(replace, document)
 
 
-def _bucket_and_key(url: str) -> tuple[str, str]:
-    """Path-style, virtual-hosted-style and s3:// object URLs."""
-    parts = urlsplit(url.strip())
-    path = parts.path.lstrip("/")
-    host = parts.netloc
-    if parts.scheme == "s3":
-        return host, path
-    head, sep, _ = host.partition(".s3")
-    if sep and head:
-        return head, path  # bucket.s3.amazonaws.com/key
-    bucket, _, key = path.partition("/")
-    return bucket, key
-
-
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _state_of(execution: JobExecution) -> dict[str, object]:
+    """The data plane's JobExecutionState, as a 409 body carries it."""
+    return {
+        "status": execution.status,
+        "statusDetails": dict(execution.status_details),
+        "versionNumber": execution.version_number,
+    }
 
 
 def _require_thing(state: RegionState, thing_name: str) -> None:
@@ -263,9 +278,22 @@ def _find(job: Job, thing_name: str, number: int | None) -> JobExecution:
 
 
 def _check_details(emulator: PlaneHost, details: dict[str, str] | None) -> None:
-    limit = emulator.config.status_details_max_pairs
-    if details is not None and len(details) > limit:
-        raise invalid_request(f"statusDetails can have at most {limit} name/value pairs.")
+    if details is None:
+        return
+    cfg = emulator.config
+    if len(details) > cfg.status_details_max_pairs:
+        raise invalid_request(
+            f"statusDetails can have at most {cfg.status_details_max_pairs} name/value pairs."
+        )
+    # The model checks the key (1..128 characters) but gives the value no maximum; its
+    # documentation does.
+    longest = cfg.status_details_value_max_length
+    for name, value in details.items():
+        if longest is not None and len(value) > longest:
+            raise invalid_request(
+                f"The statusDetails value of {name} is {len(value)} characters long; the "
+                f"maximum is {longest}."
+            )
 
 
 def _check_step(minutes: int | None) -> None:

@@ -1,4 +1,4 @@
-"""Simulated devices: behaviour profiles, and devices that act through the device plane.
+"""Simulated devices that act through the device plane, each as its `DeviceProfile` says.
 
 A simulated device is a thing with a `DeviceProfile`. It does what a real device client does,
 through the same `device_plane` functions the iot-jobs-data handlers use, so every rule
@@ -20,293 +20,52 @@ A device may go offline before any action (`offline_chance`) and come back after
 service ends it (timeout, force-cancel, removal), like the stuck device clients in the research
 notes (P5).
 
-Which things are simulated: the thing's `simProfile` attribute names its profile; otherwise the
-nearest thing group with a `simProfile` attribute does (a group the thing belongs to beats its
-parent, and so on up; ties between hierarchies go to the group name that sorts first, which
-puts `hw-*` hardware-model groups before `region-*`/`site-*` ones). Things without either have
-no simulated device, so a real device client, or a test acting as one, drives them alone. A
-scenario may also give one job its own profile for the things that are simulated
-(`DeviceSimulation.override_job`), e.g. a job that makes devices hang.
+Which things are simulated: those with a profile (`profiles.resolve_profile`: the thing's
+`simProfile` attribute, else its nearest group's). Things without one have no simulated device,
+so a real device client, or a test acting as one, drives them alone. A scenario may also give
+one job its own profile for the things that are simulated (`DeviceSimulation.override_job`).
 
 Cost: one scheduler event per device action, no scanning; a device holds state only while it
-has work (a few slots, no per-device `random.Random`). Deterministic for a seed: each run draws
-from a small SplitMix64 stream derived from (seed, thing, job, executionNumber).
+has work (`device_state.Device`). Deterministic for a seed (`draws.py`).
 """
 
 from __future__ import annotations
 
-import math
-import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import replace
+from typing import Protocol
 
 from iotjobs_tui.sim.devices import plane as device_plane
 from iotjobs_tui.sim.devices.connectivity import OfflineSpells
+from iotjobs_tui.sim.devices.device_state import Device, DeviceStats
+from iotjobs_tui.sim.devices.draws import Draws, run_seed
 from iotjobs_tui.sim.devices.host import PlaneHost
+from iotjobs_tui.sim.devices.profiles import (
+    BUILTIN_PROFILES,
+    PROFILE_ATTRIBUTE,
+    DeviceProfile,
+    Step,
+    plan_run,
+    resolve_profile,
+)
 from iotjobs_tui.sim.engine import transitions as ex
+from iotjobs_tui.sim.engine.core import ExecutionChange
 from iotjobs_tui.sim.engine.job_engine import JOB_SCHEDULED
-from iotjobs_tui.sim.engine.state import Job, JobExecution, RegionState
+from iotjobs_tui.sim.engine.state import RegionState
 from iotjobs_tui.sim.wire.errors import ServiceError
 
-if TYPE_CHECKING:
-    from iotjobs_tui.sim.engine.event_heap import Event
-
-PROFILE_ATTRIBUTE = "simProfile"
-
-_MASK = (1 << 64) - 1
-
-
-# --- profiles ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One stage of the device's work, reported as `{"step": name, "progress": "NN%"}`.
-
-    `seconds` is the mean duration; each run draws uniformly within ±`jitter` of it.
-    `updates` progress reports are spread evenly over the step (0%, 100/updates %, ...).
-    """
-
-    name: str
-    seconds: float
-    jitter: float = 0.5
-    updates: int = 1
-
-    def __post_init__(self) -> None:
-        if self.seconds < 0 or not 0 <= self.jitter <= 1 or self.updates < 1:
-            raise ValueError(f"invalid step {self!r}")
-
-
-FIRMWARE_STEPS = (
-    Step("download", 40.0, updates=2),
-    Step("verify", 6.0),
-    Step("install", 30.0, updates=2),
-    Step("reboot", 20.0),
-)
-
-
-@dataclass(frozen=True)
-class DeviceProfile:
-    """How a kind of device behaves; the four outcome shares add up to 1."""
-
-    name: str
-    description: str = ""
-    succeed: float = 1.0
-    fail: float = 0.0
-    reject: float = 0.0
-    hang: float = 0.0  # never answers again: the timeout rule (if any) ends the execution
-    steps: tuple[Step, ...] = FIRMWARE_STEPS
-    failure_reasons: tuple[str, ...] = ("CHECKSUM_MISMATCH",)
-    reject_reasons: tuple[str, ...] = ("UNSUPPORTED_HARDWARE_REVISION",)
-    # Chance, before each action, that the device is offline; it comes back after a duration
-    # drawn uniformly from `offline_seconds` and then does what it was about to do.
-    offline_chance: float = 0.0
-    offline_seconds: tuple[float, float] = (60.0, 300.0)
-    # Delay between a notification (or the end of the previous job) and the device acting.
-    react_seconds: tuple[float, float] = (1.0, 8.0)
-    # Poll interval while the only pending work is hidden (its job is SCHEDULED).
-    poll_seconds: float = 30.0
-    # stepTimeoutInMinutes the device passes to StartNext, if any.
-    step_timeout_minutes: int | None = None
-
-    def __post_init__(self) -> None:
-        shares = (self.succeed, self.fail, self.reject, self.hang)
-        if any(s < 0 for s in shares) or not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
-            raise ValueError(f"profile {self.name}: outcome shares must be >= 0 and add up to 1")
-        if not self.steps:
-            raise ValueError(f"profile {self.name}: at least one step")
-        if (self.fail > 0 and not self.failure_reasons) or (
-            self.reject > 0 and not self.reject_reasons
-        ):
-            raise ValueError(f"profile {self.name}: failing or rejecting needs reasons")
-        if not 0 <= self.offline_chance < 1 or self.poll_seconds <= 0:
-            raise ValueError(f"profile {self.name}: invalid offline chance or poll interval")
-
-
-def _profiles(*profiles: DeviceProfile) -> dict[str, DeviceProfile]:
-    return {p.name: p for p in profiles}
-
-
-# Built-in profiles (scenarios and `simProfile` attributes name them).
-BUILTIN_PROFILES: Mapping[str, DeviceProfile] = _profiles(
-    DeviceProfile(
-        "healthy",
-        "Mains-powered device on a good network: almost everything succeeds.",
-        succeed=0.97,
-        fail=0.02,
-        reject=0.01,
-        failure_reasons=("DOWNLOAD_TIMEOUT", "INSUFFICIENT_STORAGE"),
-        offline_chance=0.01,
-    ),
-    DeviceProfile(
-        "gateway",
-        "Linux gateway (Raspberry Pi class): slow installs and a long reboot.",
-        succeed=0.95,
-        fail=0.03,
-        reject=0.01,
-        hang=0.01,
-        steps=(
-            Step("download", 60.0, updates=2),
-            Step("verify", 8.0),
-            Step("install", 90.0, updates=2),
-            Step("reboot", 45.0),
-        ),
-        failure_reasons=("APT_LOCK_HELD", "DISK_FULL", "SERVICE_FAILED_TO_START"),
-        reject_reasons=("UNSUPPORTED_OS_RELEASE",),
-        offline_chance=0.02,
-    ),
-    DeviceProfile(
-        "flaky-cellular",
-        "Battery sensor on LTE-M: drops off the network and often fails downloads.",
-        succeed=0.80,
-        fail=0.13,
-        reject=0.02,
-        hang=0.05,
-        failure_reasons=("DOWNLOAD_INTERRUPTED", "TLS_HANDSHAKE_FAILED", "LOW_BATTERY"),
-        reject_reasons=("LOW_BATTERY",),
-        offline_chance=0.12,
-        offline_seconds=(30.0, 240.0),
-    ),
-    DeviceProfile(
-        "bad-batch",
-        "A manufacturing lot with a flash defect: firmware updates fail together.",
-        succeed=0.55,
-        fail=0.42,
-        hang=0.03,
-        failure_reasons=("CHECKSUM_MISMATCH", "FLASH_WRITE_ERROR", "BOOTLOOP_ROLLBACK"),
-    ),
-    DeviceProfile(
-        "camera",
-        "Edge camera with an accelerator: large downloads, busy devices reject work.",
-        succeed=0.90,
-        fail=0.04,
-        reject=0.05,
-        hang=0.01,
-        steps=(
-            Step("download", 90.0, updates=2),
-            Step("verify", 10.0),
-            Step("install", 60.0, updates=2),
-            Step("restart-pipeline", 20.0),
-        ),
-        failure_reasons=("MODEL_LOAD_FAILED", "GPU_OUT_OF_MEMORY"),
-        reject_reasons=("INFERENCE_BUSY", "UNSUPPORTED_HARDWARE_REVISION"),
-        offline_chance=0.02,
-    ),
-    DeviceProfile(
-        "stuck-agent",
-        "Device client that gets stuck mid-job (aws-iot-device-client#519): needs a timeout.",
-        succeed=0.62,
-        fail=0.05,
-        hang=0.33,
-        failure_reasons=("HANDLER_EXIT_CODE_1",),
-        offline_chance=0.03,
-    ),
-    DeviceProfile(
-        "meter",
-        "Smart meter on a mesh network: quick, small updates at fleet scale.",
-        succeed=0.985,
-        fail=0.01,
-        reject=0.005,
-        steps=(Step("download", 25.0, jitter=0.6), Step("install", 15.0, jitter=0.6)),
-        failure_reasons=("MESH_ROUTE_LOST", "CHECKSUM_MISMATCH"),
-        reject_reasons=("TARIFF_PERIOD_LOCKED",),
-        react_seconds=(1.0, 20.0),
-    ),
-    DeviceProfile(
-        "quick",
-        "Lab device on a bench: short steps, always succeeds (handy in tests).",
-        steps=(Step("download", 4.0, updates=2), Step("install", 3.0)),
-        react_seconds=(1.0, 2.0),
-        poll_seconds=10.0,
-    ),
-)
-
-
-# --- randomness -------------------------------------------------------------------------------
-
-
-class _Draws:
-    """A SplitMix64 stream: tiny, fast, and reproducible from a 64-bit seed."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, seed: int) -> None:
-        self.state = seed & _MASK
-
-    def random(self) -> float:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return ((z ^ (z >> 31)) >> 11) / float(1 << 53)
-
-    def uniform(self, low: float, high: float) -> float:
-        return low + (high - low) * self.random()
-
-    def choice(self, options: tuple[str, ...]) -> str:
-        return options[min(int(self.random() * len(options)), len(options) - 1)]
-
-
-def _seed(seed: int, region: str, thing: str, job: str, number: object) -> int:
-    text = f"{seed}\x1f{region}\x1f{thing}\x1f{job}\x1f{number}".encode()
-    return (zlib.crc32(text) << 32) | zlib.adler32(text)
-
-
-# --- devices ----------------------------------------------------------------------------------
-
-# An action: (delay after the previous action, status, statusDetails).
-_Action = tuple[float, str, dict[str, str]]
-
-
-class _Device:
-    """A simulated thing with work to do (dropped when it is idle)."""
-
-    __slots__ = (
-        "draws",
-        "event",
-        "hung",
-        "job_id",
-        "number",
-        "plan",
-        "polling",
-        "profile",
-        "region",
-        "thing",
-    )
-
-    def __init__(self, region: str, thing: str, draws: _Draws) -> None:
-        self.region = region
-        self.thing = thing
-        self.draws = draws
-        self.event: Event | None = None
-        self.job_id: str | None = None  # the execution being worked on, if any
-        self.number = 0
-        self.plan: list[_Action] = []  # remaining actions, next one last
-        self.hung = False
-        self.polling = False  # waiting only for work hidden behind a SCHEDULED job
-        self.profile: DeviceProfile | None = None  # the thing's own, as of the last wake
-
-    def cancel_event(self) -> None:
-        if self.event is not None:
-            self.event.cancel()
-            self.event = None
-
-
-@dataclass
-class DeviceStats:
-    """Counters for benchmarks and tests."""
-
-    actions: int = 0
-    started: int = 0
-    succeeded: int = 0
-    failed: int = 0
-    rejected: int = 0
-    hung: int = 0
-    offline: int = 0
-    polls: int = 0
-    errors: int = 0
-    by_error: dict[str, int] = field(default_factory=dict)
+# Callers reach profiles through this module (`simulated as devices`); they live in profiles.py.
+__all__ = [
+    "BUILTIN_PROFILES",
+    "PROFILE_ATTRIBUTE",
+    "DeviceProfile",
+    "DeviceSimulation",
+    "DeviceStats",
+    "SimulationHost",
+    "Step",
+    "install",
+    "simulation",
+]
 
 
 class DeviceSimulation:
@@ -328,8 +87,7 @@ class DeviceSimulation:
         self._stepped: dict[tuple[str, str, str], DeviceProfile] = {}
         self.stats = DeviceStats()
         self.spells = OfflineSpells()  # GetThingConnectivityData reads them
-        self._devices: dict[tuple[str, str], _Device] = {}
-        self._acting: tuple[str, str] | None = None
+        self._devices: dict[tuple[str, str], Device] = {}
 
     # --- configuration -----------------------------------------------------------------
 
@@ -374,30 +132,7 @@ class DeviceSimulation:
 
         Unknown profile names count as none (a typo must not crash the emulator).
         """
-        thing = state.things.get(thing_name)
-        if thing is None:
-            return None
-        name = thing.attributes.get(PROFILE_ATTRIBUTE)
-        if name is not None:
-            return self.profiles.get(name)
-        best: tuple[int, str, str] | None = None
-        groups = state.groups
-        for start in thing.groups:
-            distance = 0
-            current: str | None = start
-            while current is not None:
-                group = groups.get(current)
-                if group is None:
-                    break
-                found = group.attributes.get(PROFILE_ATTRIBUTE)
-                if found is not None:
-                    candidate = (distance, current, found)
-                    if best is None or candidate < best:
-                        best = candidate
-                    break
-                current = group.parent
-                distance += 1
-        return self.profiles.get(best[2]) if best is not None else None
+        return resolve_profile(self.profiles, state, thing_name)
 
     def active_devices(self) -> int:
         """Devices holding state right now (working, waiting, offline or polling)."""
@@ -405,21 +140,21 @@ class DeviceSimulation:
 
     # --- reacting to the engine --------------------------------------------------------
 
-    def on_execution_change(
-        self, state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
-    ) -> None:
+    def on_execution_change(self, change: ExecutionChange) -> None:
+        """An engine observer. The engine delivers changes after all its rules ran and never
+        nested, so a device's own report is seen once the rules' consequences (a retry, an
+        abort) are in place: it then looks for work like after the service ended its run."""
+        state, job, execution, at = change.state, change.job, change.execution, change.at
         key = (state.region, execution.thing_name)
-        if self._acting == key:
-            return  # our own update (and whatever it set off, e.g. a retry): handled after it
         device = self._devices.get(key)
-        if old is None:
-            if execution.status != ex.QUEUED:
+        if change.old is None:
+            if change.new != ex.QUEUED:
                 return
             if device is None:
                 if self.resolve(state, execution.thing_name) is None:
                     return
-                draws = _Draws(
-                    _seed(
+                draws = Draws(
+                    run_seed(
                         self.seed,
                         state.region,
                         key[1],
@@ -427,7 +162,7 @@ class DeviceSimulation:
                         f"device-{execution.execution_number}",
                     )
                 )
-                device = self._devices[key] = _Device(state.region, execution.thing_name, draws)
+                device = self._devices[key] = Device(state.region, execution.thing_name, draws)
             if device.job_id is None and (device.event is None or device.polling):
                 device.cancel_event()
                 self._wake_later(device, at, self._react_delay(state, device))
@@ -436,9 +171,10 @@ class DeviceSimulation:
             device is not None
             and device.job_id == job.job_id
             and device.number == execution.execution_number
-            and execution.status in ex.TERMINAL
+            and change.new in ex.TERMINAL
         ):
-            # The service ended the execution under the device (timeout, cancel, removal).
+            # The run is over: the device reported its end, or the service ended it under the
+            # device (timeout, cancel, removal).
             device.cancel_event()
             device.job_id, device.plan, device.hung = None, [], False
             self._look_for_work(device, at)
@@ -451,8 +187,8 @@ class DeviceSimulation:
         key = (region, thing_name)
         device = self._devices.get(key)
         if device is None:
-            device = self._devices[key] = _Device(
-                region, thing_name, _Draws(_seed(self.seed, region, thing_name, "", at))
+            device = self._devices[key] = Device(
+                region, thing_name, Draws(run_seed(self.seed, region, thing_name, "", at))
             )
         if device.job_id is None:
             device.cancel_event()
@@ -460,25 +196,25 @@ class DeviceSimulation:
 
     # --- the device's own actions ------------------------------------------------------
 
-    def _react_delay(self, state: RegionState, device: _Device) -> float:
+    def _react_delay(self, state: RegionState, device: Device) -> float:
         profile = device.profile or self.resolve(state, device.thing)
         low, high = profile.react_seconds if profile is not None else (1.0, 8.0)
         return device.draws.uniform(low, high)
 
     def _wake_later(
-        self, device: _Device, at: float, delay: float, *, polling: bool = False
+        self, device: Device, at: float, delay: float, *, polling: bool = False
     ) -> None:
         device.polling = polling
         device.event = self.emulator.scheduler.schedule(
             at + delay, lambda when: self._wake(device, when)
         )
 
-    def _drop(self, device: _Device) -> None:
+    def _drop(self, device: Device) -> None:
         device.cancel_event()
         if self._devices.get((device.region, device.thing)) is device:
             del self._devices[(device.region, device.thing)]
 
-    def _wake(self, device: _Device, at: float) -> None:
+    def _wake(self, device: Device, at: float) -> None:
         """Look for work: take the next execution, or poll later, or go idle."""
         device.event = None
         device.polling = False
@@ -512,18 +248,20 @@ class DeviceSimulation:
             return
         job, execution = pair
         profile = self.profile_for_job(device.region, job.job_id, base)
-        run = _Draws(
-            _seed(self.seed, device.region, device.thing, job.job_id, execution.execution_number)
+        run = Draws(
+            run_seed(self.seed, device.region, device.thing, job.job_id, execution.execution_number)
         )
-        outcome, plan = _plan(profile, run)
+        outcome, plan = plan_run(profile, run)
         if execution.status == ex.QUEUED and outcome == ex.REJECTED:
             details = {"reason": run.choice(profile.reject_reasons)}
+            device.job_id, device.number = job.job_id, execution.execution_number
             self._update(device, job.job_id, execution.execution_number, at, ex.REJECTED, details)
             return
         if execution.status == ex.QUEUED:
             first = plan.pop()
-            self._acting = (device.region, device.thing)
             try:
+                # Our own start is no news to us: `device.job_id` is still None while it is
+                # delivered, so `on_execution_change` leaves it alone.
                 got = device_plane.start_next(
                     em,
                     device.region,
@@ -535,8 +273,6 @@ class DeviceSimulation:
             except ServiceError as exc:
                 self._count_error(exc)
                 got = None
-            finally:
-                self._acting = None
             if got is None:
                 self._wake_later(device, at, base.poll_seconds)
                 return
@@ -548,7 +284,7 @@ class DeviceSimulation:
             self.stats.hung += 1
         self._next_action(device, at, profile)
 
-    def _next_action(self, device: _Device, at: float, profile: DeviceProfile) -> None:
+    def _next_action(self, device: Device, at: float, profile: DeviceProfile) -> None:
         if not device.plan:
             return  # hung: the service ends the execution (or nothing does)
         delay = device.plan[-1][0]
@@ -561,7 +297,7 @@ class DeviceSimulation:
             at + delay, lambda when: self._act(device, when, profile)
         )
 
-    def _act(self, device: _Device, at: float, profile: DeviceProfile) -> None:
+    def _act(self, device: Device, at: float, profile: DeviceProfile) -> None:
         device.event = None
         if device.job_id is None or not device.plan:
             return
@@ -574,16 +310,19 @@ class DeviceSimulation:
 
     def _update(
         self,
-        device: _Device,
+        device: Device,
         job_id: str,
         number: int,
         at: float,
         status: str,
         details: dict[str, str],
     ) -> bool:
-        """Report a status; after a final one (or a refusal) look for the next job."""
+        """Report a status; after a final one (or a refusal) look for the next job.
+
+        A final report's own change reaches `on_execution_change`, which ends the run and looks
+        for work; a refused one (canceled, timed out or deleted under us) is handled here.
+        """
         self.stats.actions += 1
-        self._acting = (device.region, device.thing)
         try:
             device_plane.update_execution(
                 self.emulator,
@@ -599,8 +338,6 @@ class DeviceSimulation:
             # Cancelled, timed out or deleted under us: drop this run and look again.
             self._count_error(exc)
             status = "ERROR"
-        finally:
-            self._acting = None
         if status == ex.IN_PROGRESS:
             return True
         if status == ex.SUCCEEDED:
@@ -609,12 +346,14 @@ class DeviceSimulation:
             self.stats.failed += 1
         elif status == ex.REJECTED:
             self.stats.rejected += 1
+        if device.job_id is None:
+            return False  # the final report was seen: the run is over, the device looked on
         device.job_id, device.plan, device.hung = None, [], False
         device.cancel_event()
         self._look_for_work(device, at)
         return False
 
-    def _look_for_work(self, device: _Device, at: float) -> None:
+    def _look_for_work(self, device: Device, at: float) -> None:
         """After a run: wake again soon if anything is pending (a retry, the next job), else
         drop the device's state until the next notification."""
         state = self.emulator.region(device.region)
@@ -636,49 +375,6 @@ class DeviceSimulation:
                 if job is not None and job.status == JOB_SCHEDULED:
                     return True
         return False
-
-
-def _plan(profile: DeviceProfile, draws: _Draws) -> tuple[str, list[_Action]]:
-    """(outcome, actions in reverse order) for one execution.
-
-    The first action is the StartNext report at delay 0. Outcomes: SUCCEEDED, FAILED (at a
-    random step), REJECTED (before starting), HANG (stops reporting at a random point).
-    """
-    roll = draws.random()
-    if roll < profile.succeed:
-        outcome = ex.SUCCEEDED
-    elif roll < profile.succeed + profile.fail:
-        outcome = ex.FAILED
-    elif roll < profile.succeed + profile.fail + profile.reject:
-        outcome = ex.REJECTED
-    else:
-        outcome = "HANG"
-    actions: list[_Action] = []
-    delay = 0.0
-    steps = profile.steps
-    stop_at = len(steps)
-    if outcome in (ex.FAILED, "HANG"):
-        stop_at = min(int(draws.random() * len(steps)), len(steps) - 1)
-    for index, step in enumerate(steps):
-        duration = step.seconds * draws.uniform(1.0 - step.jitter, 1.0 + step.jitter)
-        slice_ = duration / step.updates
-        for k in range(step.updates):
-            progress = f"{k * 100 // step.updates}%"
-            actions.append((delay, ex.IN_PROGRESS, {"step": step.name, "progress": progress}))
-            delay = slice_
-        if index == stop_at:
-            if outcome == ex.FAILED:
-                reason = draws.choice(profile.failure_reasons)
-                actions.append((delay, ex.FAILED, {"reason": reason, "step": step.name}))
-            break
-    else:
-        last = steps[-1].name
-        actions.append((delay, ex.SUCCEEDED, {"step": last, "progress": "100%"}))
-    actions.reverse()
-    return outcome, actions
-
-
-# --- installation -----------------------------------------------------------------------------
 
 
 class SimulationHost(PlaneHost, Protocol):

@@ -12,7 +12,15 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from iotjobs_tui.common.job_configs import (
+    AbortCriterion,
+    RetryCriterion,
+    RolloutConfig,
+    SchedulingConfig,
+    TimeoutConfig,
+)
 from iotjobs_tui.sim.engine.event_heap import Event
+from iotjobs_tui.sim.engine.fleet_index import DynamicDefinition, ThingIndex
 
 
 def thing_arn(region: str, account: str, name: str) -> str:
@@ -55,6 +63,8 @@ class ThingGroup:
     version: int = 1
     children: set[str] = field(default_factory=set)
     things: set[str] = field(default_factory=set)
+    # Set for a dynamic thing group: its query (sim/engine/index_sync.py keeps `things` current).
+    dynamic: DynamicDefinition | None = None
 
 
 @dataclass
@@ -100,6 +110,14 @@ class Job:
     timeout_config: dict[str, Any] | None = None
     retry_config: dict[str, Any] | None = None
     scheduling_config: dict[str, Any] | None = None
+    # The configs above as typed values (common.job_configs), parsed once by CreateJob and
+    # UpdateJob (api/handlers/jobs.py sets both): the rules read these, responses echo the
+    # dicts as the client sent them.
+    rollout: RolloutConfig | None = None
+    abort: tuple[AbortCriterion, ...] | None = None
+    timeout: TimeoutConfig | None = None
+    retry: tuple[RetryCriterion, ...] | None = None
+    scheduling: SchedulingConfig | None = None
     namespace_id: str | None = None
     job_template_arn: str | None = None
     document_parameters: dict[str, str] | None = None
@@ -179,6 +197,8 @@ class RegionState:
     executions_by_thing: dict[str, list[JobExecution]] = field(default_factory=dict)
     # Jobs whose targets name the group directly (continuous jobs look up ancestors too).
     jobs_by_target_group: dict[str, set[str]] = field(default_factory=dict)
+    # Fleet indexing (AWS_Things) and the dynamic groups built on it (sim/engine/index_sync.py).
+    index: ThingIndex = field(default_factory=ThingIndex)
     seq: itertools.count[int] = field(default_factory=itertools.count)
     # ListThings pages through things by name; sorting 100,000 names per page cost ~80 ms, so
     # the order is kept until a thing is created or deleted.

@@ -36,6 +36,7 @@ from iotjobs_tui.aws.write_models import (
     plan_rollout_stop,
     reason_code_problem,
 )
+from iotjobs_tui.common.statuses import JOB_ACTIVE
 from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.text import safe
 
@@ -91,7 +92,7 @@ class ConfirmWriteScreen(ModalScreen[ConfirmResult]):
         with VerticalScroll(id="w-box"):
             yield Static(self._subject(), id="w-subject")
             yield Static("", id="w-plan")
-            if job and self.selection.status in ("IN_PROGRESS", "SCHEDULED", None):
+            if job and (self.selection.status is None or self.selection.status in JOB_ACTIVE):
                 sel = self.selection
                 process = sel.job.process if sel.job is not None else None
                 yield Static(plan_rollout_stop(process, sel.targets, sel.counting), id="w-rollout")

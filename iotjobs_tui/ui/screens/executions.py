@@ -20,9 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from iotjobs_tui.aws.execution_models import EXECUTION_STATUSES, FAILURE_STATUSES
-from iotjobs_tui.aws.models import COUNTER_OF, Job, JobProcessDetails, summary_key
+from iotjobs_tui.aws.models import Job, JobProcessDetails, summary_key
 from iotjobs_tui.common import gc_pause
+from iotjobs_tui.common.statuses import EXEC_FAILURES, ExecStatus
 from iotjobs_tui.ui.format import format_age, status_text, zone_label
 from iotjobs_tui.ui.messages import (
     ExecutionsCounted,
@@ -42,7 +42,7 @@ from iotjobs_tui.ui.widgets.filter_box import FilterBox
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 GC_FREEZE_ROWS = 20_000
-FILTERS: tuple[str | None, ...] = (None, *EXECUTION_STATUSES)
+FILTERS: tuple[str | None, ...] = (None, *ExecStatus)
 
 
 class ExecutionsScreen(LiveScreen):
@@ -229,11 +229,11 @@ class ExecutionsScreen(LiveScreen):
         if process is not None and self._counted_at is not None:
             age = format_age(max(0.0, self.monotonic() - self._counted_at))
             text.append(f" · service counts, {age}:", style="dim")
-            for status in EXECUTION_STATUSES:
-                count = process.count(COUNTER_OF[status])
+            for counted in ExecStatus:
+                count = process.status_count(counted)
                 if count:
                     text.append(" ")
-                    text.append_text(status_text(status))
+                    text.append_text(status_text(counted))
                     text.append(f" {count:,}")
         else:
             for status, count in sorted(table.counts.items(), key=lambda item: -item[1]):
@@ -308,7 +308,7 @@ class ExecutionsScreen(LiveScreen):
         self._step_status(-1)
 
     def action_next_failure(self) -> None:
-        if not self.table.next_matching(FAILURE_STATUSES):
+        if not self.table.next_matching(frozenset(EXEC_FAILURES)):
             self.notify("No failed, timed-out or rejected execution loaded.", markup=False)
 
     def action_export(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws.models import Job
+from iotjobs_tui.common.statuses import JobStatus, TargetSelection
 from iotjobs_tui.ui.messages import TargetsCounted
 from iotjobs_tui.ui.protocols import DataSource
 from iotjobs_tui.ui.refresh import Failure, RefreshLoop
@@ -28,7 +29,7 @@ PROGRESS_MAX_AGE = 60.0
 TARGETS_RECOUNT = 600.0  # seconds: as the counter's cache; a rollout's groups rarely change
 FILL_BURST = 3  # rows described per second while some still show `…`
 FILL_SPACING = 0.3  # seconds between those calls
-FINISHED = frozenset({"COMPLETED", "CANCELED"})
+FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.CANCELED})
 
 
 class JobsView(Protocol):
@@ -76,7 +77,9 @@ class ListProgress:
 
     # --- the rollout's size -----------------------------------------------------------------
 
-    def count_targets(self, job: Job, target: MessagePump) -> Coroutine[Any, Any, Any] | None:
+    def count_targets(
+        self, job: Job, target: MessagePump, index_only: bool = False
+    ) -> Coroutine[Any, Any, Any] | None:
         """The count to run for `job` (once per job: the counter caches groups for 10
         minutes), or None. Run it as a plain worker, not an exclusive one: a count cut off
         mid-group would be wasted, and selecting another job must not cancel one nearly done."""
@@ -87,7 +90,9 @@ class ListProgress:
         if count is not None and time.time() - count.counted_at < TARGETS_RECOUNT:
             return None
         self.counting.add(job.job_id)
-        continuous = job.target_selection == "CONTINUOUS"
+        continuous = job.target_selection == TargetSelection.CONTINUOUS
+        if index_only:
+            return view.data.count_targets_by_index(target, job.job_id, job.targets, continuous)
         return view.data.count_targets(target, job.job_id, job.targets, continuous)
 
     def targets_counted(self, message: TargetsCounted) -> None:

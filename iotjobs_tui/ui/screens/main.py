@@ -332,6 +332,12 @@ class MainScreen(LiveScreen):
     @on(JobProgress)
     def _on_job_progress(self, message: JobProgress) -> None:
         self.progress.described(message.job)
+        # A row's size, too, when the fleet index gives it in a few calls (never by listing).
+        if self.detail_loop.paused:
+            return
+        count = self.progress.count_targets(message.job, self, index_only=True)
+        if count is not None:
+            self.run_worker(count, group="targets", exit_on_error=False)
 
     async def _fill_progress(self) -> Failure | None:
         return await self.progress.fill(lambda job_id: self.data.job_progress(self, job_id))

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from iotjobs_tui.aws.execution_models import JobExecution
 from iotjobs_tui.aws.models import JobExecutionSummary, summary_key
+from iotjobs_tui.common.statuses import EXEC_ACTIVE
 from iotjobs_tui.ui.format import format_age, zone_label
 from iotjobs_tui.ui.messages import ShowThings, ThingsDescribed
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
@@ -35,7 +36,6 @@ from iotjobs_tui.ui.widgets.execution_list import ExecutionList, row_key
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 PER_CYCLE = 5  # DescribeJobExecution calls a cycle (one cycle every detail interval)
-UNFINISHED = frozenset({"QUEUED", "IN_PROGRESS"})
 
 
 def as_summary(thing: str, value: Any) -> JobExecutionSummary | None:
@@ -135,7 +135,7 @@ class ThingSetScreen(LiveScreen):
         for row in self.table.rows.values():
             latest[row.thing] = row.status
         never = [t for t in self.things if t not in self.fetched]
-        running = [t for t in self.things if t in self.fetched and latest.get(t) in UNFINISHED]
+        running = [t for t in self.things if t in self.fetched and latest.get(t) in EXEC_ACTIVE]
         rest = sorted(
             (t for t in self.things if t in self.fetched and t not in running),
             key=lambda t: self.fetched[t],

@@ -13,7 +13,7 @@ import contextlib
 from dataclasses import replace
 from typing import Any, Protocol
 
-from iotjobs_tui.aws.execution_models import TERMINAL_STATUSES, JobExecution
+from iotjobs_tui.aws.execution_models import JobExecution
 from iotjobs_tui.aws.write_models import (
     Operation,
     WriteOutcome,
@@ -21,6 +21,7 @@ from iotjobs_tui.aws.write_models import (
     plan_cancel_execution,
 )
 from iotjobs_tui.common import paths
+from iotjobs_tui.common.statuses import EXEC_TERMINAL
 from iotjobs_tui.ui.audit import AuditError, AuditLog
 from iotjobs_tui.ui.connection import ConnectionState
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
@@ -109,7 +110,7 @@ def cancel(screen: LiveScreen) -> None:
         screen.notify("No job is highlighted.", title=TITLE, markup=False)
         return
     if execution:
-        if selection.status in TERMINAL_STATUSES:
+        if selection.status in EXEC_TERMINAL:
             # CancelJobExecution acts on the thing's latest execution: an older, finished one
             # would cancel a different execution than the one highlighted.
             text = plan_cancel_execution(selection.status, selection.execution_number, force=False)

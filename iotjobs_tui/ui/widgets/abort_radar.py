@@ -31,6 +31,7 @@ from iotjobs_tui.aws.abort_radar import (
     assess,
 )
 from iotjobs_tui.aws.models import Job
+from iotjobs_tui.common.statuses import FailureType
 from iotjobs_tui.ui.format import format_age, span_in_words
 from iotjobs_tui.ui.text import clean
 from iotjobs_tui.ui.widgets.field import Field
@@ -49,7 +50,7 @@ UNPROTECTED = "UNPROTECTED"
 UNPROTECTED_STYLE = "bold red"
 NO_CONFIG = "no abort config: nothing stops this rollout automatically"
 LABEL_WIDTH = 10  # "TIMED_OUT" and a space: AWS's failureType names the rows
-FAILURE_TYPES = ("FAILED", "REJECTED", "TIMED_OUT", "ALL")
+FAILURE_TYPES = frozenset(FailureType)
 
 
 def closeness_style(closeness: float | None) -> str:

@@ -18,6 +18,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 
 from iotjobs_tui.aws.models import JobExecutionSummary
+from iotjobs_tui.common.statuses import EXEC_ACTIVE, EXEC_FAILURES
 from iotjobs_tui.ui.format import STATUS_STYLES
 from iotjobs_tui.ui.stuck import stuck_reason
 from iotjobs_tui.ui.widgets.table import LOAD_ORDER, Column, KeyedTable, TableRow
@@ -34,8 +35,7 @@ _NO_TIME = float("-inf")
 _STATUS = {status: Style.parse(style) for status, style in STATUS_STYLES.items()}
 _STUCK = Style.parse("bold yellow")
 _FAILED = Style.parse("bold red")
-FAILED = frozenset({"FAILED", "TIMED_OUT", "REJECTED"})
-UNFINISHED = frozenset({"QUEUED", "IN_PROGRESS"})
+FAILED = frozenset(EXEC_FAILURES)
 
 
 def row_key(thing: str, number: int | None) -> str:
@@ -212,7 +212,7 @@ class ExecutionList(KeyedTable[Row]):
 
     def unfinished(self) -> dict[str, str]:
         """Keys of the loaded QUEUED and IN_PROGRESS rows, with their status (ExecutionsView)."""
-        return {key: row.status for key, row in self.rows.items() if row.status in UNFINISHED}
+        return {key: row.status for key, row in self.rows.items() if row.status in EXEC_ACTIVE}
 
     def status_of(self, key: str) -> str | None:
         """A loaded row's status, None if no row has this key (ExecutionsView)."""

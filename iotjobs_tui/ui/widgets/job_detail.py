@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from rich.text import Text
@@ -292,7 +293,8 @@ class JobDetail(VerticalScroll):
         if job is None or job.process is None:
             return
         count, counting = self.targets()
-        self.field("d-targets").set(targets_text(job.process, count, counting))
+        age = None if count is None else time.time() - count.counted_at
+        self.field("d-targets").set(targets_text(job.process, count, counting, age))
         self.field("d-bar").set(stacked_bar(bar_counts(job.process, count), self._bar_width()))
         if now is not None:
             self._show_rate(job.process, now)

@@ -16,6 +16,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 
 from iotjobs_tui.aws.models import JobSummary
+from iotjobs_tui.common.statuses import JobStatus
 from iotjobs_tui.ui.format import STATUS_STYLES, compact, target_selection_text
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
 from iotjobs_tui.ui.widgets.table_cells import DIM, plain_cell, text_cell, text_width, time_column
@@ -138,7 +139,7 @@ def _progress_cell(row: JobRow, now: datetime) -> Segments:
 def _status_cell(row: JobRow, now: datetime) -> Segments:
     # The one long known status is shortened to keep the column narrow; unknown ones as sent.
     status = row.job.status
-    shown = "DELETING" if status == "DELETION_IN_PROGRESS" else status
+    shown = "DELETING" if status == JobStatus.DELETION_IN_PROGRESS else status
     return text_cell(shown, _STATUS.get(status or ""))
 
 

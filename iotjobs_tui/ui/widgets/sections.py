@@ -18,6 +18,7 @@ from iotjobs_tui.aws.eta import (
     LIMIT_STALLED,
     LIMIT_TARGETS,
     LIMIT_WINDOWS,
+    SOURCE_INDEX,
     Estimate,
     TargetCount,
 )
@@ -27,8 +28,10 @@ from iotjobs_tui.aws.models import (
     Job,
     JobProcessDetails,
 )
+from iotjobs_tui.common.statuses import FAILURE_TYPE_STATUSES, FailureType
 from iotjobs_tui.ui.format import (
     COUNTER_STYLES,
+    format_age,
     minutes_in_words,
     number,
     relative,
@@ -372,10 +375,18 @@ def _percent_down(part: int, whole: int) -> str:
     return f"{tenths // 10}.{tenths % 10} %"
 
 
+def count_origin(count: TargetCount, age: float | None) -> str:
+    """Where the target count came from and, past a minute, how old it is."""
+    how = "from the fleet index" if count.source == SOURCE_INDEX else "listed"
+    old = f", {format_age(age)}" if age is not None and age >= 60 else ""
+    return f" · targets {how}{old}"
+
+
 def targets_text(
     process: JobProcessDetails | None,
     count: TargetCount | None,
     counting: TargetCount | None = None,
+    age: float | None = None,
 ) -> Text:
     """Executions created against the rollout's size: '1,250 of 100,000 targets notified
     (1.3 %) · 977 succeeded'. Untouched targets have no execution; this line is what says
@@ -399,6 +410,8 @@ def targets_text(
         text.append(f" · {succeeded:,} succeeded")
         if counting is not None:
             text.append(f" · recounting… {counting.things:,} so far", style="dim")
+        else:
+            text.append(count_origin(count, age), style="dim")
         return text
     text.append(f"{created:,} executions created", style="bold")
     text.append(f" · {succeeded:,} succeeded · ")
@@ -437,12 +450,11 @@ def threshold_text(threshold: float | None) -> str:
     return _pct(threshold).replace("%", " %") if threshold is not None else "? %"
 
 
-_FAILURE_KINDS = {"ALL": "FAILED+REJECTED+TIMED_OUT"}
-
-
 def failure_kind(failure_type: str | None) -> str:
     """What an abort criterion counts: 'FAILED', or 'FAILED+REJECTED+TIMED_OUT' for ALL."""
-    return _FAILURE_KINDS.get(failure_type or "", failure_type or "?")
+    if failure_type == FailureType.ALL:
+        return "+".join(FAILURE_TYPE_STATUSES[FailureType.ALL])
+    return failure_type or "?"
 
 
 def abort_line(abort: AbortCriterion) -> Text:

@@ -25,8 +25,8 @@ from textual.message_pump import MessagePump
 
 from iotjobs_tui.aws.models import Job
 from iotjobs_tui.aws.pacer import BACKGROUND_RATE
-from iotjobs_tui.aws.why import IN_PROGRESS
 from iotjobs_tui.aws.why_sample import WhySample, WhySummary
+from iotjobs_tui.common.statuses import EXEC_FAILURES, ExecStatus
 from iotjobs_tui.ui.format import format_age, number
 from iotjobs_tui.ui.messages import WhySampled
 from iotjobs_tui.ui.protocols import DataSource, ViewOptions
@@ -58,12 +58,8 @@ def counts_of(job: Job) -> dict[str, int] | None:
     process = job.process
     if process is None:
         return None
-    return {
-        "FAILED": process.count("failed"),
-        "REJECTED": process.count("rejected"),
-        "TIMED_OUT": process.count("timed_out"),
-        IN_PROGRESS: process.count("in_progress"),
-    }
+    sampled = (*EXEC_FAILURES, ExecStatus.IN_PROGRESS)
+    return {status: process.status_count(status) for status in sampled}
 
 
 def new_sample(job_id: str, options: ViewOptions) -> WhySample:

@@ -16,7 +16,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from iotjobs_tui.aws.why import IN_PROGRESS, Bucket, BucketKey
+from iotjobs_tui.aws.why import Bucket, BucketKey
+from iotjobs_tui.common.statuses import ExecStatus
 from iotjobs_tui.ui.format import STATUS_STYLES, status_text
 from iotjobs_tui.ui.text import safe
 from iotjobs_tui.ui.widgets.table import Column, KeyedTable, TableRow
@@ -148,7 +149,7 @@ COLUMNS: tuple[Column[BucketRow], ...] = (
         right=True,
         # the failures first (largest first, as the sort is descending), then the steps
         sort_key=lambda row: (
-            row.bucket.key.status != IN_PROGRESS,
+            row.bucket.key.status != ExecStatus.IN_PROGRESS,
             row.bucket.estimate,
             row.bucket.sampled,
             row.key,

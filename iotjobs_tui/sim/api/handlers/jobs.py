@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from iotjobs_tui.common.job_configs import (
+    parse_abort,
+    parse_retry,
+    parse_rollout,
+    parse_scheduling,
+    parse_timeout,
+)
+from iotjobs_tui.common.statuses import (
+    NOTIFIED_THINGS,
+    SUCCEEDED_THINGS,
+    FailureType,
+    TargetSelection,
+)
+from iotjobs_tui.sim.api import limits, views
 from iotjobs_tui.sim.api import managed_templates as managed
-from iotjobs_tui.sim.api import views
 from iotjobs_tui.sim.api.handlers.common import get_job, region_state
 from iotjobs_tui.sim.api.paging import paginate
 from iotjobs_tui.sim.api.registry import CONTROL, Operations, RequestContext
@@ -18,9 +31,12 @@ from iotjobs_tui.sim.engine.job_engine import (
     JOB_SCHEDULED,
 )
 from iotjobs_tui.sim.engine.state import Job, JobTemplate, RegionState
+from iotjobs_tui.sim.wire import s3
 from iotjobs_tui.sim.wire.errors import ServiceError, invalid_request, limit_exceeded, not_found
 
 ops = Operations()
+
+_MAX_DOCUMENT_BYTES = 32768  # the model's JobDocument max; an S3 document has the same limit
 
 # Config members a custom template supplies unless the CreateJob call sets them.
 _TEMPLATE_FIELDS = (
@@ -30,6 +46,16 @@ _TEMPLATE_FIELDS = (
     ("timeoutConfig", "timeout_config"),
     ("jobExecutionsRetryConfig", "retry_config"),
 )
+
+
+def _parse_configs(job: Job) -> None:
+    """The typed configs the rules read, from the wire dicts CreateJob / UpdateJob stored
+    (validated by then): the one place both are written, so they agree."""
+    job.rollout = parse_rollout(job.rollout_config)
+    job.abort = parse_abort(job.abort_config)
+    job.timeout = parse_timeout(job.timeout_config)
+    job.retry = parse_retry(job.retry_config)
+    job.scheduling = parse_scheduling(job.scheduling_config)
 
 
 def _unique(targets: list[str]) -> list[str]:
@@ -60,7 +86,7 @@ def check_configs(params: dict[str, Any]) -> None:
         if not _one_decimal(float(exp["incrementFactor"]), 1):
             raise invalid_request("incrementFactor supports one digit after the decimal point.")
         criteria = exp["rateIncreaseCriteria"]
-        chosen = [k for k in ("numberOfNotifiedThings", "numberOfSucceededThings") if k in criteria]
+        chosen = [k for k in (NOTIFIED_THINGS, SUCCEEDED_THINGS) if k in criteria]
         if len(chosen) != 1:
             raise invalid_request(
                 "rateIncreaseCriteria needs exactly one of numberOfNotifiedThings and "
@@ -75,20 +101,27 @@ def check_configs(params: dict[str, Any]) -> None:
     kinds = [c["failureType"] for c in retry]
     if len(set(kinds)) != len(kinds):
         raise invalid_request("Each retry failureType may appear once.")
-    if any(k == "TIMED_OUT" for k in kinds) and not (params.get("timeoutConfig") or {}).get(
-        "inProgressTimeoutInMinutes"
-    ):
+    timeout = (params.get("timeoutConfig") or {}).get("inProgressTimeoutInMinutes")
+    if FailureType.TIMED_OUT in kinds and not timeout:
         raise invalid_request("A TIMED_OUT retry criterion needs a timeoutConfig.")
 
 
 def _fetch_source(ctx: RequestContext, source: str) -> str:
-    """AWS reads an S3 documentSource once, at creation (the emulator's stand-in is s3_objects)."""
-    text = ctx.emulator.s3_objects.get(source)
-    if text is not None:
-        return text
-    if ctx.emulator.config.document_source_missing == "empty":
-        return "{}"
-    raise invalid_request(f"The job document could not be read from {source}.")
+    """AWS reads an S3 documentSource once, at creation (the emulator's stand-in is s3_objects,
+    filled in process or by PUT /_sim/objects; any documented S3 URL form finds an object)."""
+    text = s3.find(ctx.emulator.s3_objects, source)
+    if text is None and s3.parse_object_url(source) is None:
+        raise invalid_request(f"documentSource must be an Amazon S3 object URL, not {source}.")
+    if text is None:
+        if ctx.emulator.config.document_source_missing == "empty":
+            return "{}"
+        raise invalid_request(f"The job document could not be read from {source}.")
+    if not s3.is_utf8(text) or len(s3.to_bytes(text)) > _MAX_DOCUMENT_BYTES:
+        raise invalid_request(
+            f"The job document at {source} must be UTF-8 text of at most "
+            f"{_MAX_DOCUMENT_BYTES} bytes."
+        )
+    return text
 
 
 def _custom_template(state: RegionState, arn: str) -> JobTemplate:
@@ -158,6 +191,7 @@ def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if document is None and source is None:
         raise invalid_request("A job needs a document, a documentSource or a job template.")
     check_configs(fields)
+    limits.check_ranges(em.config, fields)
     if source is not None:
         document = _fetch_source(ctx, source)
     start_at: float | None = None
@@ -166,10 +200,12 @@ def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         start_at, waits = scheduling.validate(
             scheduling_config, now, em.config.scheduling_min_lead_seconds
         )
+    selection = params.get("targetSelection") or TargetSelection.SNAPSHOT
+    limits.check_active(em.config, state, selection, rolls_out=not waits)
     job = Job(
         job_id=job_id,
         arn=state.job_arn(job_id),
-        target_selection=params.get("targetSelection") or "SNAPSHOT",
+        target_selection=selection,
         status=JOB_SCHEDULED if waits else JOB_IN_PROGRESS,
         targets=targets,
         created_at=now,
@@ -191,6 +227,7 @@ def create_job(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         destination_package_versions=packages,
         tags=params.get("tags"),
     )
+    _parse_configs(job)
     em.engine.register_job(state, job, start_at)
     out = {"jobArn": job.arn, "jobId": job.job_id}
     if job.description is not None:
@@ -214,11 +251,16 @@ def update_job(ctx: RequestContext, params: dict[str, Any]) -> None:
     }
     merged.update({k: v for k, v in params.items() if v is not None})
     check_configs(merged)
+    limits.check_ranges(ctx.emulator.config, params)
+    limits.check_retry_update(
+        ctx.emulator.config, job.retry_config, params.get("jobExecutionsRetryConfig")
+    )
     if "description" in params:
         job.description = params["description"]
     for member, attr in _TEMPLATE_FIELDS:
         if member in params:
             setattr(job, attr, params[member])
+    _parse_configs(job)
     job.last_updated_at = ctx.emulator.now()
     if "jobExecutionsRolloutConfig" in params:
         ctx.emulator.engine.rollout_rate_changed(region_state(ctx), job)

@@ -10,6 +10,7 @@ from iotjobs_tui.sim.api.paging import paginate, paginate_sorted
 from iotjobs_tui.sim.api.registry import CONTROL, Operations, RequestContext
 from iotjobs_tui.sim.devices import simulated as devices
 from iotjobs_tui.sim.devices.connectivity import NEVER_CONNECTED
+from iotjobs_tui.sim.engine import index_sync
 from iotjobs_tui.sim.engine.fleet import (
     MAX_GROUP_DEPTH,
     MAX_GROUPS_PER_THING,
@@ -56,6 +57,7 @@ def create_thing(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         created_at=ctx.emulator.now(),
     )
     state.add_thing(thing)
+    index_sync.thing_changed(ctx.emulator.engine, state, name, ctx.emulator.now())
     return {"thingName": name, "thingArn": thing.arn, "thingId": thing.thing_id}
 
 
@@ -116,6 +118,7 @@ def delete_thing(ctx: RequestContext, params: dict[str, Any]) -> None:
     for group in thing.groups:
         state.groups[group].things.discard(thing.name)
     state.remove_thing(thing.name)
+    index_sync.thing_changed(ctx.emulator.engine, state, thing.name, now)
 
 
 @ops.operation(CONTROL, "CreateThingGroup")
@@ -126,7 +129,11 @@ def create_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
     props = params.get("thingGroupProperties") or {}
     existing = state.groups.get(name)
     if existing is not None:
-        if existing.parent == parent and existing.description == props.get("thingGroupDescription"):
+        if (
+            existing.dynamic is None
+            and existing.parent == parent
+            and existing.description == props.get("thingGroupDescription")
+        ):
             return {
                 "thingGroupName": name,
                 "thingGroupArn": existing.arn,
@@ -142,6 +149,9 @@ def create_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
         # CreateThingGroup models no ResourceNotFoundException: an unknown parent is invalid.
         if parent not in state.groups:
             raise invalid_request(f"Parent thing group {parent} does not exist.")
+        if state.groups[parent].dynamic is not None:
+            # Documented: dynamic thing groups cannot be part of a hierarchy.
+            raise invalid_request(f"Dynamic thing group {parent} cannot be a parent group.")
         if len(ancestors(state, parent)) + 2 > MAX_GROUP_DEPTH:
             raise invalid_request(f"Thing group hierarchies are at most {MAX_GROUP_DEPTH} deep.")
     group = ThingGroup(
@@ -163,7 +173,11 @@ def create_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 def describe_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     state = region_state(ctx)
     group = get_group(state, params["thingGroupName"])
-    props: dict[str, Any] = {"attributePayload": {"attributes": dict(group.attributes)}}
+    # A group with neither attributes nor a description shows `"thingGroupProperties": {}`
+    # (CLI describe-thing-group example).
+    props: dict[str, Any] = {}
+    if group.attributes:
+        props["attributePayload"] = {"attributes": dict(group.attributes)}
     if group.description is not None:
         props["thingGroupDescription"] = group.description
     metadata: dict[str, Any] = {"creationDate": group.created_at}
@@ -172,7 +186,7 @@ def describe_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         metadata["rootToParentThingGroups"] = [
             views.group_ref(state.groups[g]) for g in ancestors(state, group.name)
         ]
-    return {
+    out: dict[str, Any] = {
         "thingGroupName": group.name,
         "thingGroupId": group.group_id,
         "thingGroupArn": group.arn,
@@ -180,6 +194,12 @@ def describe_thing_group(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         "thingGroupProperties": props,
         "thingGroupMetadata": metadata,
     }
+    if group.dynamic is not None:
+        out["indexName"] = group.dynamic.index_name
+        out["queryString"] = group.dynamic.query.text
+        out["queryVersion"] = group.dynamic.query_version
+        out["status"] = group.dynamic.status
+    return out
 
 
 @ops.operation(CONTROL, "ListThingGroups")
@@ -238,15 +258,25 @@ def _membership_target(state: RegionState, params: dict[str, Any]) -> tuple[Thin
 def add_thing_to_thing_group(ctx: RequestContext, params: dict[str, Any]) -> None:
     state = region_state(ctx)
     group, thing = _membership_target(state, params)
-    join_group(ctx, state, group, thing)
+    join_group(ctx, state, group, thing, override=bool(params.get("overrideDynamicGroups")))
 
 
-def join_group(ctx: RequestContext, state: RegionState, group: ThingGroup, thing: Thing) -> None:
-    """Add the thing to the group (a no-op when it is in it), with AWS's documented limits."""
+def join_group(
+    ctx: RequestContext,
+    state: RegionState,
+    group: ThingGroup,
+    thing: Thing,
+    *,
+    override: bool = False,
+) -> None:
+    """Add the thing to the group (a no-op when it is in it), with AWS's documented limits.
+
+    Dynamic groups count towards the limit; with `override` (overrideDynamicGroups) a thing
+    at the limit leaves its newest dynamic group to make room.
+    """
+    _check_static(group)
     if group.name in thing.groups:
         return
-    if len(thing.groups) >= MAX_GROUPS_PER_THING:
-        raise invalid_request(f"A thing can belong to at most {MAX_GROUPS_PER_THING} groups.")
     root = hierarchy_root(state, group.name)
     for other in thing.groups:
         if hierarchy_root(state, other) == root:
@@ -254,9 +284,23 @@ def join_group(ctx: RequestContext, state: RegionState, group: ThingGroup, thing
             raise invalid_request(
                 f"Thing {thing.name} is already in {other}, in the same hierarchy as {group.name}."
             )
+    engine, now = ctx.emulator.engine, ctx.emulator.now()
+    if len(thing.groups) >= MAX_GROUPS_PER_THING and not (
+        override and index_sync.make_room(engine, state, thing, now)
+    ):
+        raise invalid_request(f"A thing can belong to at most {MAX_GROUPS_PER_THING} groups.")
     group.things.add(thing.name)
     thing.groups.add(group.name)
-    ctx.emulator.engine.thing_joined_group(state, thing.name, group.name, ctx.emulator.now())
+    engine.thing_joined_group(state, thing.name, group.name, now)
+    index_sync.thing_changed(engine, state, thing.name, now)
+
+
+def _check_static(group: ThingGroup) -> None:
+    if group.dynamic is not None:
+        # Documented: a dynamic group's membership is its query's, not set by hand.
+        raise invalid_request(
+            f"Thing group {group.name} is dynamic: its members are the things its query matches."
+        )
 
 
 @ops.operation(CONTROL, "RemoveThingFromThingGroup")
@@ -268,11 +312,14 @@ def remove_thing_from_thing_group(ctx: RequestContext, params: dict[str, Any]) -
 
 def leave_group(ctx: RequestContext, state: RegionState, group: ThingGroup, thing: Thing) -> None:
     """Take the thing out of the group (a no-op when it is not in it)."""
+    _check_static(group)
     if group.name not in thing.groups:
         return
     group.things.discard(thing.name)
     thing.groups.discard(group.name)
-    ctx.emulator.engine.thing_left_group(state, thing, group.name, ctx.emulator.now())
+    engine, now = ctx.emulator.engine, ctx.emulator.now()
+    engine.thing_left_group(state, thing, group.name, now)
+    index_sync.thing_changed(engine, state, thing.name, now)
 
 
 @ops.operation(CONTROL, "ListThingsInThingGroup")
@@ -296,12 +343,12 @@ def list_things_in_thing_group(ctx: RequestContext, params: dict[str, Any]) -> d
 @ops.operation(CONTROL, "GetThingConnectivityData")
 def get_thing_connectivity_data(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """The thing's MQTT connectivity, from its simulated device (`sim/connectivity.py`)."""
-    if not ctx.emulator.config.connectivity_indexing:
+    state = region_state(ctx)
+    if index_sync.connectivity_mode(ctx.emulator.config, state.index) == index_sync.OFF:
         raise invalid_request(
             "Thing connectivity indexing is not enabled: set thingConnectivityIndexingMode "
             "to STATUS with UpdateIndexingConfiguration."
         )
-    state = region_state(ctx)
     thing = get_thing(state, params["thingName"])
     sim = devices.simulation(ctx.emulator)
     if sim is None or sim.resolve(state, thing.name) is None:

@@ -13,46 +13,37 @@ reasonCode / comment (`abort_reason_code`, `abort_comment`, format templates).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from iotjobs_tui.common.statuses import EXEC_FAILURES
 from iotjobs_tui.sim.engine import transitions as ex
-from iotjobs_tui.sim.engine.job_engine import JOB_IN_PROGRESS, JOB_SCHEDULED
-from iotjobs_tui.sim.engine.state import Job, JobExecution, RegionState
+from iotjobs_tui.sim.engine.core import ExecutionChange
+from iotjobs_tui.sim.engine.job_engine import JOB_IN_PROGRESS, JOB_SCHEDULED, JobEngine, Rule
+from iotjobs_tui.sim.engine.state import Job, RegionState
 
-if TYPE_CHECKING:
-    from iotjobs_tui.sim.engine.rules.host import RuleHost
-
-FAILURES: dict[str, tuple[str, ...]] = {
-    "FAILED": (ex.FAILED,),
-    "REJECTED": (ex.REJECTED,),
-    "TIMED_OUT": (ex.TIMED_OUT,),
-    "ALL": (ex.FAILED, ex.REJECTED, ex.TIMED_OUT),
-}
-_ANY_FAILURE = frozenset(FAILURES["ALL"])
+_ANY_FAILURE = frozenset(EXEC_FAILURES)
 
 
-def install(emulator: RuleHost) -> None:
-    def listener(
-        state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
-    ) -> None:
-        if not job.abort_config or job.status not in (JOB_IN_PROGRESS, JOB_SCHEDULED):
+class AbortRule(Rule):
+    """Cancels the job once a criterion is met (runs before retries, see Emulator)."""
+
+    def execution_changed(self, engine: JobEngine, change: ExecutionChange) -> None:
+        job = change.job
+        if not job.abort or job.status not in (JOB_IN_PROGRESS, JOB_SCHEDULED):
             return
-        if old is not None and execution.status not in _ANY_FAILURE:
+        if change.old is not None and change.new not in _ANY_FAILURE:
             return  # only a new failure (or a new execution reaching the minimum) can tip it
-        evaluate(emulator, state, job, at)
-
-    emulator.engine.execution_listeners.append(listener)
+        evaluate(engine, change.state, job, change.at)
 
 
-def evaluate(emulator: RuleHost, state: RegionState, job: Job, at: float) -> bool:
+def evaluate(engine: JobEngine, state: RegionState, job: Job, at: float) -> bool:
     """Cancel the job if a criterion is met; returns whether it was aborted."""
-    cfg = emulator.config
+    cfg = engine.config
     notified = job.notified
-    for criterion in (job.abort_config or {}).get("criteriaList") or []:
-        if notified < int(criterion["minNumberOfExecutedThings"]):
+    for criterion in job.abort or ():
+        minimum = criterion.min_executed or 0
+        threshold = criterion.threshold_percentage
+        if notified < minimum or threshold is None:
             continue
-        failure_type = str(criterion["failureType"])
-        failures = sum(job.counts[s] for s in FAILURES.get(failure_type, ()))
+        failures = sum(job.counts[s] for s in criterion.statuses)
         if cfg.abort_percentage_base == "terminal":
             base = sum(job.counts[s] for s in ex.TERMINAL)
         else:
@@ -60,18 +51,17 @@ def evaluate(emulator: RuleHost, state: RegionState, job: Job, at: float) -> boo
         if base <= 0 or failures == 0:
             continue
         percentage = 100.0 * failures / base
-        threshold = float(criterion["thresholdPercentage"])
         if percentage + 1e-9 < threshold:
             continue
         values = {
-            "failureType": failure_type,
+            "failureType": criterion.failure_type,
             "percentage": percentage,
             "threshold": threshold,
             "failures": failures,
             "executed": base,
-            "minimum": int(criterion["minNumberOfExecutedThings"]),
+            "minimum": minimum,
         }
-        emulator.engine.cancel_job(
+        engine.cancel_job(
             state,
             job,
             at,

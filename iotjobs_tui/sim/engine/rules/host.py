@@ -1,5 +1,7 @@
-"""The rules' view of the emulator (abort, retries, timeouts, windows): the engine's, plus the
-engine itself, which they drive. A module of its own because it names `JobEngine`."""
+"""The emulator as the rules' outside callers see it: the engine's neighbours' view plus the
+engine itself (the device plane, through `devices/host.py`, calls `timeouts.set_step_timer`
+with it). A module of its own because it names `JobEngine`. The rules themselves get the
+engine as an argument of each hook."""
 
 from __future__ import annotations
 

@@ -15,42 +15,42 @@ documented to drop queued retries).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
+from iotjobs_tui.common.job_configs import RetryCriterion
+from iotjobs_tui.common.statuses import RETRYABLE_STATUSES, FailureType
 from iotjobs_tui.sim.engine import transitions as ex
-from iotjobs_tui.sim.engine.job_engine import JOB_IN_PROGRESS, JOB_SCHEDULED
-from iotjobs_tui.sim.engine.state import Job, JobExecution, RegionState
+from iotjobs_tui.sim.engine.core import ExecutionChange
+from iotjobs_tui.sim.engine.job_engine import JOB_IN_PROGRESS, JOB_SCHEDULED, JobEngine, Rule
 
-if TYPE_CHECKING:
-    from iotjobs_tui.sim.engine.rules.host import RuleHost
-
-RETRYABLE = frozenset({ex.FAILED, ex.TIMED_OUT})
 MAX_RETRIES = 10  # documented: "up to 10 retries for both failure types combined"
 
 
-def criterion_for(status: str, criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
+def criterion_for(status: str, criteria: Sequence[RetryCriterion]) -> RetryCriterion | None:
     """The retry criterion that covers a final status (an exact failureType beats ALL)."""
-    if status not in RETRYABLE:
+    if status not in RETRYABLE_STATUSES:
         return None
-    exact = next((c for c in criteria if c.get("failureType") == status), None)
+    exact = next((c for c in criteria if c.failure_type == status), None)
     if exact is not None:
         return exact
-    return next((c for c in criteria if c.get("failureType") == "ALL"), None)
+    return next((c for c in criteria if c.failure_type == FailureType.ALL), None)
 
 
-def install(emulator: RuleHost) -> None:
-    def listener(
-        state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
-    ) -> None:
-        if old is None or execution.status not in RETRYABLE or not job.retry_config:
+class RetryRule(Rule):
+    """Queues the retry of a failed or timed-out latest execution (after abort, see Emulator:
+    a job the failure aborted is CANCELED by now, so it gets no retry)."""
+
+    def execution_changed(self, engine: JobEngine, change: ExecutionChange) -> None:
+        job, execution, state = change.job, change.execution, change.state
+        if change.old is None or change.new not in RETRYABLE_STATUSES or not job.retry:
             return
         if job.status not in (JOB_IN_PROGRESS, JOB_SCHEDULED) or job.ended:
             return
         history = job.by_thing.get(execution.thing_name)
         if not history or history[-1] is not execution or execution.thing_name not in state.things:
             return
-        criteria = list(job.retry_config.get("criteriaList") or [])
-        criterion = criterion_for(execution.status, criteria)
+        criteria = job.retry
+        criterion = criterion_for(change.new, criteria)
         if criterion is None or execution.retry_attempt >= MAX_RETRIES:
             return
         used = 0
@@ -59,10 +59,8 @@ def install(emulator: RuleHost) -> None:
                 break  # rejoining after a removal resets the retry counter (documented)
             if criterion_for(earlier.status, criteria) is criterion:
                 used += 1
-        if used >= int(criterion.get("numberOfRetries", 0)):
+        if used >= (criterion.number_of_retries or 0):
             return
-        emulator.engine.create_execution(
-            state, job, execution.thing_name, at, retry_attempt=execution.retry_attempt + 1
+        engine.create_execution(
+            state, job, execution.thing_name, change.at, retry_attempt=execution.retry_attempt + 1
         )
-
-    emulator.engine.execution_listeners.append(listener)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from iotjobs_tui.sim.engine import transitions as ex
+from iotjobs_tui.sim.engine.core import ExecutionChange
+from iotjobs_tui.sim.engine.job_engine import JobEngine, Rule
 from iotjobs_tui.sim.engine.state import Job, JobExecution, RegionState
 from iotjobs_tui.sim.engine.transitions import Actor
 
@@ -21,19 +23,19 @@ if TYPE_CHECKING:
     from iotjobs_tui.sim.engine.rules.host import RuleHost
 
 
-def install(emulator: RuleHost) -> None:
-    def listener(
-        state: RegionState, job: Job, execution: JobExecution, old: str | None, at: float
-    ) -> None:
-        if execution.status in ex.TERMINAL:
-            _clear(execution)
-        elif old == ex.QUEUED and execution.status == ex.IN_PROGRESS:
-            minutes = (job.timeout_config or {}).get("inProgressTimeoutInMinutes")
-            if minutes:
-                execution.progress_deadline = at + 60.0 * float(minutes)
-                _arm(emulator, state, job, execution)
+class TimeoutRule(Rule):
+    """Arms the in-progress timer when an execution starts; clears its timer when it ends."""
 
-    emulator.engine.execution_listeners.append(listener)
+    def execution_changed(self, engine: JobEngine, change: ExecutionChange) -> None:
+        execution = change.execution
+        if change.new in ex.TERMINAL:
+            _clear(execution)
+        elif change.old == ex.QUEUED and change.new == ex.IN_PROGRESS:
+            timeout = change.job.timeout
+            minutes = timeout.in_progress_minutes if timeout is not None else None
+            if minutes:
+                execution.progress_deadline = change.at + 60.0 * float(minutes)
+                _arm(engine, change.state, change.job, execution)
 
 
 def set_step_timer(
@@ -48,10 +50,10 @@ def set_step_timer(
     if execution.status != ex.IN_PROGRESS:
         return
     execution.step_deadline = None if minutes == -1 else at + 60.0 * minutes
-    _arm(emulator, state, job, execution)
+    _arm(emulator.engine, state, job, execution)
 
 
-def _arm(emulator: RuleHost, state: RegionState, job: Job, execution: JobExecution) -> None:
+def _arm(engine: JobEngine, state: RegionState, job: Job, execution: JobExecution) -> None:
     if execution.timeout_event is not None:
         execution.timeout_event.cancel()
         execution.timeout_event = None
@@ -60,9 +62,9 @@ def _arm(emulator: RuleHost, state: RegionState, job: Job, execution: JobExecuti
         execution.timeout_at = None
         return
     execution.timeout_at = min(deadlines)
-    fire_at = execution.timeout_at + emulator.config.timeout_lateness_seconds
-    execution.timeout_event = emulator.engine.schedule(
-        fire_at, lambda at: _expire(emulator, state, job, execution, at)
+    fire_at = execution.timeout_at + engine.config.timeout_lateness_seconds
+    execution.timeout_event = engine.schedule(
+        fire_at, lambda at: _expire(engine, state, job, execution, at)
     )
 
 
@@ -75,7 +77,7 @@ def _clear(execution: JobExecution) -> None:
 
 
 def _expire(
-    emulator: RuleHost, state: RegionState, job: Job, execution: JobExecution, at: float
+    engine: JobEngine, state: RegionState, job: Job, execution: JobExecution, at: float
 ) -> None:
     execution.timeout_event = None
     if execution.status != ex.IN_PROGRESS or state.jobs.get(job.job_id) is not job:
@@ -83,4 +85,4 @@ def _expire(
     history = job.by_thing.get(execution.thing_name, [])
     if not any(e is execution for e in history):
         return  # deleted (DeleteJobExecution with force) while running
-    emulator.engine.set_execution_status(state, job, execution, ex.TIMED_OUT, Actor.SERVICE, at)
+    engine.set_execution_status(state, job, execution, ex.TIMED_OUT, Actor.SERVICE, at)
