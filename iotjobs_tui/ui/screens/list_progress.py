@@ -71,9 +71,9 @@ class ListProgress:
         view = self.view
         count, _ = view.detail.targets(job_id)
         if count is not None and count.complete and not count.members_now:
-            view.table.set_progress(job_id, succeeded, count.things, True, at=view.now())
+            view.table.set_progress(job_id, succeeded, count.things, True)
         else:
-            view.table.set_progress(job_id, succeeded, executions, at=view.now())
+            view.table.set_progress(job_id, succeeded, executions)
 
     # --- the rollout's size -----------------------------------------------------------------
 

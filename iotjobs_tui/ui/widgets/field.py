@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Static
 
 from iotjobs_tui.ui.widgets.sections import Lines
@@ -38,10 +41,18 @@ class Field(Static):
     repaints every scrollbar on screen, kilobytes per refresh over SSH.
     """
 
-    def __init__(self, *, id: str | None = None, classes: str = "", wrap: bool = True) -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str = "", wrap: bool = True, steady: bool = False
+    ) -> None:
         super().__init__("", id=id, classes=classes)
         self._value: Text | Lines | None = None
         self._wrap = wrap
+        # `steady`: never shrink (a wrapping Text is padded to the most lines it has had at
+        # this width), for a line whose wrapped height would flip every update: each flip is
+        # a layout, and a layout repaints the whole pane (kilobytes a second over SSH).
+        self._steady = steady
+        self._tallest = (0, 0)  # (width, lines) for `steady`
+        self._only: list[Region] | None = None  # the lines the next refresh repaints
         if not wrap:
             # Textual 8 drops Rich's no_wrap when it renders a Text: only the CSS holds.
             self.styles.text_wrap = "nowrap"
@@ -57,11 +68,76 @@ class Field(Static):
             self.display = True
         if isinstance(value, Text) and not self._wrap:
             value = _trimmed(value)
+        if isinstance(value, Text) and self._steady:
+            value = self._padded(value)
         if value != self._value:
-            same_shape = self._value is not None and _shape(self._value) == _shape(value)
-            self._value = value
+            same_shape = self._value is not None and self._height(self._value) == self._height(
+                value
+            )
+            old, self._value = self._value, value
+            if same_shape and isinstance(old, Lines) and isinstance(value, Lines):
+                # A grid (rate, ETA, assumptions) where one row changed: repaint that row
+                # only, not all four, every time "in 1 h 38 min" moves.
+                self._only = self._changed_rows(old, value)
             self.update(value, layout=not same_shape)
+            self._only = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        only = self._only
+        if only is not None and not regions and not layout and not recompose:
+            self._only = None
+            if not only:
+                return self
+            return super().refresh(*only, repaint=repaint)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _changed_rows(self, old: Lines, new: Lines) -> list[Region] | None:
+        """The content lines where `new` renders differently from `old`, or None (repaint
+        all). A grid is a Rich renderable, which Textual renders with Rich as done here."""
+        width = self.content_size.width
+        if width <= 0:
+            return None
+        console = self.app.console
+        options = console.options.update_width(width)
+        before = console.render_lines(old, options, pad=True)
+        after = console.render_lines(new, options, pad=True)
+        if len(before) != len(after):
+            return None
+        pairs = enumerate(zip(before, after, strict=True))
+        return [Region(0, y, width, 1) for y, (was, now) in pairs if was != now]
+
+    def _padded(self, value: Text) -> Text:
+        width = self.content_size.width
+        if width <= 0:
+            return value
+        lines = len(value.wrap(self.app.console, width))
+        tallest = self._tallest[1] if self._tallest[0] == width else 0
+        self._tallest = (width, max(lines, tallest))
+        if lines >= tallest:
+            return value
+        return value + Text("\n" * (tallest - lines))
+
+    def _height(self, value: Text | Lines) -> tuple[int, ...]:
+        """The rendered height where it can be known cheaply: a wrapping Text's wrapped line
+        count at the current width (a timeline cursor line whose length changes every second
+        then repaints itself, not the whole pane); else `_shape`."""
+        width = self.content_size.width
+        if width <= 0:
+            return _shape(value)
+        console = self.app.console
+        if isinstance(value, Text):
+            if self._wrap and not value.no_wrap:
+                return (-3, len(value.wrap(console, width)))
+            return _shape(value)
+        # A grid: each value wraps (folds) in the column right of its label.
+        column = max(1, width - value.label_width)
+        return (-4, *(len(text.wrap(console, column, overflow="fold")) for _, text in value.rows))
 
     @property
     def plain(self) -> str:
-        return "" if self._value is None else self._value.plain
+        if self._value is None:
+            return ""
+        plain = self._value.plain
+        return plain.rstrip("\n") if self._steady else plain  # without `steady`'s padding

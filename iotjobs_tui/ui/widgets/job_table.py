@@ -6,6 +6,7 @@ only those rows repaint. 10,000 jobs cost a list of small objects and nothing pe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,7 +54,10 @@ class Measured:
     """How a row's progress was measured: against targets or executions, and when."""
 
     of_targets: bool = False  # the denominator is the counted target set, not executions
-    at: datetime | None = None  # the screen's clock at the DescribeJob
+    # time.monotonic() at the DescribeJob: staleness is about when the app asked, in real
+    # seconds like the list interval, not the screen's clock (the demo's runs 60x faster,
+    # which made every value look minutes old and repainted every row every second).
+    at: float | None = None
 
 
 class JobRow(TableRow):
@@ -107,12 +111,12 @@ class JobRow(TableRow):
 STALE_AFTER = [15.0]
 
 
-def age_label(measured: Measured, now: datetime) -> str | None:
+def age_label(measured: Measured, now: float) -> str | None:
     """None while fresh; else the age, in whole minutes so it repaints at most once a minute
     ('<1m' until then): a ticking age in seconds would cost bytes on every row, every second."""
     if measured.at is None:
         return None
-    seconds = (now - measured.at).total_seconds()
+    seconds = now - measured.at
     if seconds <= STALE_AFTER[0]:
         return None
     if seconds < 60:
@@ -263,14 +267,15 @@ class JobTable(KeyedTable[JobRow]):
         succeeded: int,
         total: int,
         of_targets: bool = False,
-        at: datetime | None = None,
+        at: float | None = None,
     ) -> None:
-        """A fresh DescribeJob for a row: succeeded of `total` targets (or executions)."""
+        """A fresh DescribeJob for a row: succeeded of `total` targets (or executions);
+        `at`: its time.monotonic() (default: now)."""
         job = self.jobs.get(job_id)
         if job is None:
             return
         self.progress[job_id] = (succeeded, total)
-        self.measured[job_id] = Measured(of_targets, at)
+        self.measured[job_id] = Measured(of_targets, time.monotonic() if at is None else at)
         self.upsert([self._row(job)])
 
     def paint_epoch(self, now: datetime) -> object:
@@ -278,7 +283,7 @@ class JobTable(KeyedTable[JobRow]):
 
     def refresh_ages(self) -> None:
         """Once a second: repaint only the visible rows whose shown age changed."""
-        now = self._now()
+        now = time.monotonic()
         changed = set()
         for key in self.visible_keys():
             row = self.rows[key]

@@ -144,7 +144,7 @@ class Timeline(InsightSection):
                 yield GapSparkline(id=f"tl-spark-{name}")
                 yield Field(id=f"tl-value-{name}", classes="tl-value", wrap=False)
         yield Field(id="tl-caret", wrap=False)  # ▲ under the minute the sentence tells
-        yield Field(id="tl-cursor")
+        yield Field(id="tl-cursor", steady=True)
 
     def on_mount(self) -> None:
         self.display = False
