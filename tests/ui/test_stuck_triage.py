@@ -155,3 +155,14 @@ async def test_another_job_starts_over(
         report = section(app).report
         assert report is not None and report.job_id == "soak" and report.entries == ()
         assert "none of the scanned" in section(app).query_one("#stuck-kinds").plain
+
+
+def test_a_scan_that_outgrew_its_start_says_so() -> None:
+    """The rollout queued more while the pages were read: never "scanned 500 of 456"."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    section = StuckTriage()
+    grew = TriageReport("j", now, 500, True, "on", unfinished=456)
+    text = section._heading(grew, now).plain
+    assert "scanned 500 queued/in-progress executions (456 when the scan began)" in text
+    fewer = TriageReport("j", now, 400, True, "on", unfinished=456)
+    assert "scanned 400 of 456 queued/in-progress executions" in section._heading(fewer, now).plain

@@ -186,7 +186,14 @@ class StuckTriage(InsightSection):
         of = report.unfinished
         total = "unknown" if of is None else f"{of:,}"
         age = format_age(max(0.0, (now - report.at).total_seconds()))
-        note = f"scanned {report.scanned:,} of {total} queued/in-progress executions, {age}"
+        if of is not None and report.scanned > of:
+            # The rollout queued more while the pages were read: no "500 of 456".
+            note = (
+                f"scanned {report.scanned:,} queued/in-progress executions ({total} when the "
+                f"scan began), {age}"
+            )
+        else:
+            note = f"scanned {report.scanned:,} of {total} queued/in-progress executions, {age}"
         if not report.complete and process is not None and self.loop is not None:
             # A big list is swept a few pages a cycle (aws.triage): say how long a sweep takes.
             cycles = sweep_cycles((process.count("queued"), process.count("in_progress")))
