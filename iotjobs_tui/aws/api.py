@@ -44,6 +44,10 @@ class CallStats:
         self.throttled += 1
         self.last_throttled_at = self._clock()
 
+    def forget_recent(self) -> None:
+        """Start the calls-per-minute window afresh (the totals are kept)."""
+        self._recent.clear()
+
     def calls_in_last(self, seconds: float) -> int:
         cutoff = self._clock() - seconds
         return sum(1 for t in self._recent if t >= cutoff)
