@@ -53,6 +53,9 @@ class Field(Static):
         self._steady = steady
         self._tallest = (0, 0)  # (width, lines) for `steady`
         self._only: list[Region] | None = None  # the lines the next refresh repaints
+        # The shown value's height and the width it was measured at: measured once, not
+        # again as the "old" side of every update (each Field updates up to once a second).
+        self._shown_height: tuple[int, tuple[int, ...]] | None = None
         if not wrap:
             # Textual 8 drops Rich's no_wrap when it renders a Text: only the CSS holds.
             self.styles.text_wrap = "nowrap"
@@ -62,7 +65,7 @@ class Field(Static):
         if value is None:
             if self.display:
                 self.display = False
-            self._value = None
+            self._value = self._shown_height = None
             return
         if not self.display:
             self.display = True
@@ -71,9 +74,17 @@ class Field(Static):
         if isinstance(value, Text) and self._steady:
             value = self._padded(value)
         if value != self._value:
-            same_shape = self._value is not None and self._height(self._value) == self._height(
-                value
-            )
+            width = self.content_size.width
+            memo = self._shown_height
+            if self._value is None:
+                before = None
+            elif memo is not None and memo[0] == width:
+                before = memo[1]
+            else:
+                before = self._height(self._value)
+            after = self._height(value)
+            self._shown_height = (width, after)
+            same_shape = before == after
             old, self._value = self._value, value
             if same_shape and isinstance(old, Lines) and isinstance(value, Lines):
                 # A grid (rate, ETA, assumptions) where one row changed: repaint that row
