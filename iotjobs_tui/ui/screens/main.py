@@ -76,6 +76,9 @@ class MainScreen(LiveScreen):
         # API pacing (the progress filler) runs on real time, never on the injectable
         # `monotonic`, which only drives what is displayed ("updated Ns ago", staleness).
         self.selected_at = float("-inf")
+        # Held, not queried: messages still in flight during teardown (a JobDescribed
+        # bubbling to the app) read it after the screen's children are removed.
+        self._detail = JobDetail(id="detail")
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -85,7 +88,7 @@ class MainScreen(LiveScreen):
                 yield FilterBox(placeholder="filter jobs (Enter keeps it, Esc clears)")
                 yield Static("", id="list-message")
                 yield JobTable(id="jobs", now=self.now)
-            yield JobDetail(id="detail")
+            yield self._detail
         yield StatusBar(id="status")
         yield Footer()
 
@@ -95,7 +98,7 @@ class MainScreen(LiveScreen):
 
     @property
     def detail(self) -> JobDetail:
-        return self.query_one(JobDetail)
+        return self._detail
 
     def on_mount(self) -> None:
         super().on_mount()
