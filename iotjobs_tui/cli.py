@@ -272,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print every switch with its default and where that value comes from, and exit",
     )
+    # For `--demo`, which runs the emulator as a child process: it ends when the app does.
+    sim.add_argument("--until-stdin-closes", action="store_true", help=argparse.SUPPRESS)
     add_watch_parser(sub)
     return parser
 
@@ -333,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             faults=args.fault,
             switch_settings=args.switches,
             config_file=args.sim_config,
+            until_stdin_closes=args.until_stdin_closes,
         )
     if args.thing and not args.job:
         parser.error("--thing needs --job")

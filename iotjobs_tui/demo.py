@@ -1,5 +1,6 @@
 """The built-in emulator's demo fleet, started in this process and served on a free port:
-for `--demo` (the TUI), `watch --demo` and the screenshots. No Textual here."""
+for `watch --demo`, the screenshots and the tests, which step its clock. The TUI's `--demo`
+runs the same scenario as a child process instead (`demo_process`). No Textual here."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def start_demo(seed: int, speed: float, start: float | None = None) -> tuple[Any
     emulator = Emulator(VirtualClock(start=start, speed=speed))
     scenarios.load("demo", emulator, seed)
     # The fleet's ~100k long-lived objects would otherwise be re-scanned by every full
-    # collection: 100-200 ms pauses, on the UI's thread too since it is one process.
+    # collection: 100-200 ms pauses, on the UI's thread too where one runs in this process.
     gc_pause.freeze_long_lived()
     server = SimServer(emulator)
     url = server.start_in_thread(host="127.0.0.1", port=0)

@@ -1,4 +1,4 @@
-"""Start the TUI from parsed command-line arguments; `--demo` runs the emulator in-process.
+"""Start the TUI from parsed command-line arguments; `--demo` runs the emulator as a child.
 
 This is the only module that imports both the emulator and the UI. Textual is imported here
 (it paints first); aioboto3 is imported later, inside the first worker.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
 from iotjobs_tui.common.config import Config
@@ -31,37 +30,34 @@ def build_app(settings: Any, prepare: Any = None, prefetch: Any = None, **view: 
 
 
 class DemoFleet:
-    """The in-process emulator for --demo, started by the data worker after the first paint.
+    """--demo's emulator, a child process started by the data worker after the first paint.
 
-    Loading the fleet takes about a second; doing it before the app runs kept the screen
-    blank for 2.5-3 s. Now the frame paints at once and the list fills when the fleet is up.
+    Loading the fleet takes a second or two; doing it before the app runs kept the screen
+    blank. Now the frame paints at once and the list fills when the fleet is up.
     """
 
     def __init__(self, seed: int, speed: float) -> None:
-        self.seed, self.speed = seed, speed
-        self.emulator: Any = None
-        self.server: Any = None
+        from iotjobs_tui.demo_process import DemoProcess
+
+        self.process = DemoProcess(seed, speed)
 
     def start(self) -> Any:
         """Runs in a worker thread; returns the ConnectionSettings pointing at the fleet."""
         from iotjobs_tui.aws.errors import AwsSetupError
 
         try:
-            self.emulator, self.server, url = start_demo(self.seed, self.speed)
+            url = self.process.start()
         except Exception as exc:  # the emulator is ours: say what broke, in one sentence
-            raise AwsSetupError(
-                f"The built-in demo emulator did not start ({type(exc).__name__}: {exc})."
-            ) from exc
+            reason = str(exc) or type(exc).__name__
+            raise AwsSetupError(f"The built-in demo emulator did not start: {reason}.") from exc
         return demo_settings(url)
 
     def now(self) -> float:
         """The fleet's virtual clock once it runs (wall time until then)."""
-        emulator = self.emulator
-        return emulator.clock.now() if emulator is not None else time.time()
+        return self.process.now()
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop_thread()
+        self.process.stop()
 
 
 def _job_cache_factory(settings: Any) -> Any:

@@ -102,8 +102,12 @@ def run_foreground(
     faults: Sequence[tuple[str | None, FaultRule]] = (),
     switch_settings: Sequence[tuple[str, Any]] = (),
     config_file: str | None = None,
+    until_stdin_closes: bool = False,
 ) -> int:
     """Serve until stopped. Throttling at the AWS defaults is on unless `throttle` is False.
+
+    `until_stdin_closes`: also stop when standard input reaches end of file, which is how a
+    parent (the TUI's `--demo`) ends its child emulator, even when the parent is killed.
 
     `config_file` (TOML) and then `switch_settings` (`--set`, already parsed) set
     `EmulatorConfig` switches; a later setting wins.
@@ -129,14 +133,23 @@ def run_foreground(
         return 2
     server = SimServer(emulator, faults=FaultInjector(config))
     try:
-        return asyncio.run(_serve(server, host, port))
+        return asyncio.run(_serve(server, host, port, until_stdin_closes))
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were installed
         return 0
 
 
-async def _serve(server: SimServer, host: str, port: int) -> int:
+async def _serve(server: SimServer, host: str, port: int, until_stdin_closes: bool) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    if until_stdin_closes:
+        stdin = sys.stdin.fileno()
+
+        def _stdin_readable() -> None:
+            if not os.read(stdin, 4096):  # end of file: the parent is gone
+                loop.remove_reader(stdin)
+                stop.set()
+
+        loop.add_reader(stdin, _stdin_readable)
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(signum, stop.set)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -43,3 +45,22 @@ def test_thawing_a_shown_list_keeps_start_up_objects_frozen(restore_gc: None) ->
     # The old gc.unfreeze() dropped the start-up freeze to 0; thaw keeps the living frozen.
     assert gc_pause.frozen_count() >= len(keep)
     gc_pause.thaw(holder)  # a second thaw is a no-op
+
+
+async def test_a_thawed_holder_is_collected_once_it_is_gone(restore_gc: None) -> None:
+    """A screen thaws while alive; the collection after it closed frees its cyclic tree,
+    which an immediate re-freeze kept frozen for good."""
+
+    class Holder:
+        me: object
+
+    holder = Holder()
+    holder.me = holder  # a cycle, as a widget tree is
+    alive = weakref.ref(holder)
+    gc_pause.freeze_while_shown(holder)
+    gc_pause.thaw(holder, settle_after=0.01)
+    del holder
+    assert alive() is not None  # a cycle: reference counting alone cannot free it
+    await asyncio.sleep(0.1)
+    assert alive() is None
+    assert gc_pause.frozen_count() > 0  # everything still alive is frozen again

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from iotjobs_tui.ui.messages import DocumentFailed, DocumentLoaded
 from iotjobs_tui.ui.protocols import DataSource
 from iotjobs_tui.ui.text import safe
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 
 # AWS caps a job document at 32 KB, and a 2 KB one can nest 1,000 levels deep, which is past
 # what `json.loads` can recurse. Deeper or bigger documents are shown as stored, with a note.
@@ -90,7 +91,7 @@ class DocumentScreen(ModalScreen[None]):
         with Vertical(id="document-box"):
             with VerticalScroll(id="document-scroll"):
                 yield Static(Text("Loading…", style="dim"), id="document")
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#document-scroll").focus()

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 
 from iotjobs_tui.aws.execution_models import ThingExecution
 from iotjobs_tui.ui.messages import (
@@ -32,6 +31,7 @@ from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_detail import ExecutionDetail
 from iotjobs_tui.ui.widgets.history_table import HistoryTable, OtherJobsTable
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 from iotjobs_tui.ui.widgets.table import KeyedTable
 
@@ -73,7 +73,7 @@ class ExecutionScreen(LiveScreen):
                 yield HistoryTable(id="x-history", now=self.now)
                 yield OtherJobsTable(id="x-others", now=self.now)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def detail(self) -> ExecutionDetail:

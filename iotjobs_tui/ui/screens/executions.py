@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from iotjobs_tui.aws.models import Job, JobProcessDetails, summary_key
 from iotjobs_tui.common import gc_pause
@@ -39,6 +39,7 @@ from iotjobs_tui.ui.text import clean, safe
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_list import SORT_LABELS, ExecutionList
 from iotjobs_tui.ui.widgets.filter_box import FilterBox
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 GC_FREEZE_ROWS = 20_000
@@ -79,7 +80,7 @@ class ExecutionsScreen(LiveScreen):
         yield Static("", id="x-error")
         yield ExecutionList(id="executions", now=self.now)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> ExecutionList:

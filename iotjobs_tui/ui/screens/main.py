@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from iotjobs_tui.aws.models import JobFilters
 from iotjobs_tui.common import gc_pause
@@ -40,6 +40,7 @@ from iotjobs_tui.ui.widgets import job_table
 from iotjobs_tui.ui.widgets.filter_box import FilterBox
 from iotjobs_tui.ui.widgets.job_detail import JobDetail
 from iotjobs_tui.ui.widgets.job_table import COLUMNS, JobTable
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 _CACHE_SAVE_EVERY = 300.0  # seconds: the cache is for the next launch, not a live copy
@@ -90,7 +91,7 @@ class MainScreen(LiveScreen):
                 yield JobTable(id="jobs", now=self.now)
             yield self._detail
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> JobTable:

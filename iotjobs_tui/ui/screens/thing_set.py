@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from iotjobs_tui.aws.execution_models import JobExecution
 from iotjobs_tui.aws.models import JobExecutionSummary, summary_key
@@ -33,6 +33,7 @@ from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.text import safe
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
 from iotjobs_tui.ui.widgets.execution_list import ExecutionList, row_key
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 
 PER_CYCLE = 5  # DescribeJobExecution calls a cycle (one cycle every detail interval)
@@ -103,7 +104,7 @@ class ThingSetScreen(LiveScreen):
         yield Static("", id="x-progress")
         yield ExecutionList(id="executions", now=self.now)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> ExecutionList:

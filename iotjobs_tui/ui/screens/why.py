@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from iotjobs_tui.aws.why_sample import WhySample, WhySummary
 from iotjobs_tui.ui.format import span_in_words
@@ -26,6 +26,7 @@ from iotjobs_tui.ui.screens.thing_set import open_thing_set
 from iotjobs_tui.ui.selection import Selection
 from iotjobs_tui.ui.widgets import why_panel
 from iotjobs_tui.ui.widgets.breadcrumb import Breadcrumb
+from iotjobs_tui.ui.widgets.key_footer import KeyFooter
 from iotjobs_tui.ui.widgets.status_bar import StatusBar
 from iotjobs_tui.ui.widgets.why_panel import (
     DESCRIBE_RATE,
@@ -85,7 +86,7 @@ class WhyScreen(LiveScreen):
         yield Static("", id="why-summary")
         yield BucketTable(id="why-buckets", now=self.now)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> BucketTable:
