@@ -12,9 +12,8 @@ Three uses, one policy:
 - **A big list on screen** (`freeze_while_shown`/`thaw`): 100k executions are ~1M objects
   that a full collection would rescan (100+ ms pauses). They are frozen while shown. On
   leaving, the caller drops its rows first (reference counting frees them, they are acyclic);
-  `thaw` then unfreezes, and once the screen is gone one collection frees it and everything
-  left is frozen again, so start-up's objects stay frozen too. The old `gc.unfreeze()` alone
-  undid the start-up freeze (111,090 frozen objects → 0).
+  `thaw` then unfreezes everything, and once the screen is gone one collection frees it.
+  Nothing is frozen again after that: see `thaw`.
 """
 
 from __future__ import annotations
@@ -77,27 +76,25 @@ def freeze_while_shown(holder: object) -> None:
 
 
 def thaw(holder: object, settle_after: float = 1.0) -> None:
-    """The holder's data is going: unfreeze, and `settle_after` seconds later collect and
-    freeze again (start-up's objects stay frozen, the holder's garbage does not).
+    """The holder's data is going: unfreeze everything, and `settle_after` seconds later,
+    once the holder is gone, collect.
 
-    The holder (a screen) is still alive when it thaws, and so is its widget tree, which is
-    cyclic: only a collection after it is gone frees it. Re-freezing at once kept every
-    closed screen frozen for good (a soak opening the 100k list every 18 s leaked each one).
-    Outside an event loop (a test) it settles at once."""
+    Nothing is frozen again. A freeze takes whatever is alive at that moment, and in a live
+    app much of it is short-lived and cyclic (tasks, exceptions, the previous frame's
+    caches): frozen, it is never freed. Re-freezing at every thaw leaked each visit to a big
+    list, 1.4 MB a minute in a soak that opens one every 18 s. Start-up's objects are then
+    scanned again by full collections, which costs tens of milliseconds, not memory.
+    The holder (a screen) is still alive when it thaws, and its widget tree is cyclic: only a
+    collection after it is gone frees it. Outside an event loop (a test) it collects at once.
+    """
     if holder not in _holders:
         return
     _holders.discard(holder)
     gc.unfreeze()
     try:
-        asyncio.get_running_loop().call_later(settle_after, _settle)
+        asyncio.get_running_loop().call_later(settle_after, gc.collect)
     except RuntimeError:
-        _settle()
-
-
-def _settle() -> None:
-    """One full collection, then everything alive is frozen again."""
-    gc.collect()
-    gc.freeze()
+        gc.collect()
 
 
 def frozen_count() -> int:
