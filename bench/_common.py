@@ -199,5 +199,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def rss_mb(pid: int | str = "self") -> float:
+    """A process's resident memory in MB (its own with the default)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)

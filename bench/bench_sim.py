@@ -31,6 +31,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from _common import rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 JOB_ID = "meter-fw-5_2_0-us-central"
 REGION = "us-east-1"
@@ -58,13 +60,6 @@ def server_latency(url: str) -> dict[str, dict[str, float]]:
     with urllib.request.urlopen(f"{url}/_sim/stats", timeout=5) as response:
         stats = json.load(response)
     return {op: dict(values) for op, values in stats["latency_ms"]["iot"].items()}
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def client(url: str) -> Any:

@@ -27,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import rss_mb  # noqa: E402
+
 from iotjobs_tui.common import gc_pause  # noqa: E402
 from iotjobs_tui.demo import DEMO_REGION, demo_settings  # noqa: E402
 from iotjobs_tui.demo_process import DemoProcess  # noqa: E402
@@ -49,13 +51,6 @@ ROUND: tuple[tuple[str, float], ...] = (
 
 
 FORMAT = "{:>4} {:>8} {:>6} {:>7} {:>8} {:>10} {:>12}"
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def timers(app: Any) -> int:
