@@ -111,6 +111,16 @@ def _alert_settings(args: argparse.Namespace, config: Config) -> Any:
     )
 
 
+def paced(seconds: float, speed: float) -> float:
+    """A refresh interval for a fleet whose clock runs `speed` times real time.
+
+    At `--demo --speed 60` a figure fetched every 5 s would be 5 fleet minutes old between
+    fetches: 5 points of a 1,000/min rollout of 100,000. The demo polls `speed` times as often
+    instead, down to once a second, unless the interval was given on the command line.
+    """
+    return seconds if speed <= 1 else max(1.0, seconds / speed)
+
+
 def launch(args: argparse.Namespace, config: Config | None = None) -> int:
     config = config or Config()
     from iotjobs_tui.common.logs import setup as setup_logs
@@ -127,6 +137,7 @@ def launch(args: argparse.Namespace, config: Config | None = None) -> int:
 
     fleet = None
     clock = None
+    speed = 1.0  # the demo fleet's clock speed (AWS's runs at 1)
     job_cache = None  # the demo's fleet is new on every launch: nothing worth caching
     if args.demo:
         seed = 1 if args.seed is None else args.seed
@@ -154,8 +165,8 @@ def launch(args: argparse.Namespace, config: Config | None = None) -> int:
         prefetch=prefetch,
         connection_label=label,
         demo=bool(args.demo),
-        detail_interval=args.refresh or config.refresh.detail,
-        list_interval=args.list_refresh or config.refresh.list,
+        detail_interval=args.refresh or paced(config.refresh.detail, speed),
+        list_interval=args.list_refresh or paced(config.refresh.list, speed),
         job_id=args.job,
         thing_name=args.thing,
         execution_number=args.execution_number,

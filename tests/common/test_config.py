@@ -159,6 +159,13 @@ def test_the_config_reaches_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     cli.main(["--demo", "--config", str(path), "--refresh", "3", "--clipboard", "osc52"])
     assert seen["detail_interval"] == 3.0
     assert seen["clipboard"] == "osc52"
+    # A demo clock 10x as fast polls 10x as often (down to 1 s), unless given on the line.
+    seen.clear()
+    cli.main(["--demo", "--config", str(path), "--speed", "10"])
+    assert (seen["detail_interval"], seen["list_interval"]) == (1.0, 4.0)
+    seen.clear()
+    cli.main(["--demo", "--config", str(path), "--speed", "10", "--list-refresh", "30"])
+    assert (seen["detail_interval"], seen["list_interval"]) == (1.0, 30.0)
 
 
 def test_key_overrides_rebind_and_unknown_ids_are_refused(

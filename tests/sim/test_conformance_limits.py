@@ -156,6 +156,26 @@ def test_maximum_per_minute_is_1_to_1000(loose: Any, arn: str, rate: int, ok: bo
     assert _error(loose.update_job, jobId="j", **params)[0] == "InvalidRequestException"
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"jobExecutionsRolloutConfig": {"maximumPerMinute": 5000}},
+        {"timeoutConfig": {"inProgressTimeoutInMinutes": 10081}},
+    ],
+)
+def test_job_templates_keep_the_job_ranges(loose: Any, params: dict[str, Any]) -> None:
+    code, status, message = _error(
+        loose.create_job_template,
+        jobTemplateId="t",
+        description="out of range",
+        document=DOC,
+        **params,
+    )
+    assert (code, status) == ("InvalidRequestException", 400)
+    assert "must be between" in message
+    loose.create_job_template(jobTemplateId="t", description="in range", document=DOC)
+
+
 def test_range_switches(loose: Any, arn: str, emulator: Emulator) -> None:
     emulator.config.max_rollout_per_minute = 5000
     emulator.config.in_progress_timeout_max_minutes = 20000

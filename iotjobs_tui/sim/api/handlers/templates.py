@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from iotjobs_tui.sim.api import limits, views
 from iotjobs_tui.sim.api import managed_templates as managed
-from iotjobs_tui.sim.api import views
 from iotjobs_tui.sim.api.handlers.common import region_state
 from iotjobs_tui.sim.api.handlers.jobs import check_configs
 from iotjobs_tui.sim.api.paging import paginate
@@ -54,6 +54,9 @@ def create_job_template(ctx: RequestContext, params: dict[str, Any]) -> dict[str
     if fields.get("document") is None and fields.get("documentSource") is None:
         raise invalid_request("A job template needs a document, a documentSource or a jobArn.")
     check_configs(fields)
+    # The ranges CreateJob checks: a template that no job could be created from is refused
+    # up front, as AWS documents the same limits for both.
+    limits.check_ranges(ctx.emulator.config, fields)
     template = JobTemplate(
         template_id=template_id,
         arn=state.template_arn(template_id),
