@@ -6,8 +6,9 @@ aiolimiter (a well-kept library, rather than a hand-rolled token bucket):
 
 - every call: at most `RATE` a second per operation (a burst of that many goes straight
   through), half of AWS's default quota, whatever the panes ask for at once;
-- background calls (what the user did not ask for by a key: the list's progress filler, the
-  target count, the why panel's sample, the stuck triage) also take a token from a per
+- background calls (what the user did not ask for by a key and is not waiting to see: the
+  list's progress refreshes, the target count, the why panel's sample, the stuck triage;
+  a list row's first value, shown as `…` until it comes, is not one) also take a token from a per
   operation budget of `BACKGROUND_RATE` a second and a shared one of `BACKGROUND_TOTAL` a
   second, so watching a rollout costs at most ~2 calls a second in all.
 
@@ -30,8 +31,9 @@ if TYPE_CHECKING:  # aiolimiter (and its importlib.metadata, ~10 ms) loads with 
 RATE = 5.0  # calls a second per operation: half of AWS's default per-API quota
 BACKGROUND_RATE = 1.0  # background calls a second per operation
 # Background calls a second, all operations together: with the detail's and the list's own
-# refreshes (~0.27/s at the default 5 s and 15 s) the app stays under 2 calls a second.
-BACKGROUND_TOTAL = 1.7
+# refreshes (~0.27/s at the default 5 s and 15 s) and the list's first values (a screenful
+# once, as foreground calls) the app stays under 2 calls a second.
+BACKGROUND_TOTAL = 1.6
 
 _background: contextvars.ContextVar[bool] = contextvars.ContextVar("background", default=False)
 

@@ -259,14 +259,18 @@ class DataService(InsightCalls):
             lambda job: job.job_arn,
         )
 
-    async def job_progress(self, target: MessagePump, job_id: str) -> Failure | None:
-        """A list row's progress (DescribeJob); the row says its own age."""
+    async def job_progress(
+        self, target: MessagePump, job_id: str, first: bool = False
+    ) -> Failure | None:
+        """A list row's progress (DescribeJob); the row says its own age. The `first` value
+        of a row on screen (it shows `…`) is what the user is looking at, so it is paced as a
+        foreground call; keeping values fresh afterwards is background work."""
         return await self.run(
             target,
             lambda api: api.describe_job(job_id),
             JobProgress,
             arn=lambda j: j.job_arn,
-            background=True,
+            background=not first,
         )
 
     async def job_document(

@@ -59,7 +59,7 @@ class DataSource(Protocol):
     ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def job_progress(
-        self, target: MessagePump, job_id: str
+        self, target: MessagePump, job_id: str, first: bool = False
     ) -> Coroutine[Any, Any, Failure | None]: ...
 
     def job_document(

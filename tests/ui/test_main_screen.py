@@ -242,8 +242,18 @@ async def test_progress_column_filled_for_rows_on_screen(
     app = make_app(
         progress_every=0.1, detail_interval=3600, list_interval=3600, monotonic=time.monotonic
     )
+    asked: list[tuple[str, bool]] = []  # (job id, first value?) of each filler call
+    job_progress = app.data.job_progress
+
+    async def recorded(target: Any, job_id: str, first: bool = False) -> Any:
+        asked.append((job_id, first))
+        return await job_progress(target, job_id, first=first)
+
+    app.data.job_progress = recorded  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: set(table(app).progress) == set(ids))
+        # A row's first value is what the user is looking at (`…`): a foreground call.
+        assert asked and all(first for _, first in asked)
         for job_id in ids:
             expected = iot.describe_job(jobId=job_id)["job"]["jobProcessDetails"]
             total = sum(v for k, v in expected.items() if k.startswith("numberOf"))
@@ -258,6 +268,11 @@ async def test_progress_column_filled_for_rows_on_screen(
         calls = sim_server.stats.count("iot", "DescribeJob")
         await pilot.pause(0.5)
         assert sim_server.stats.count("iot", "DescribeJob") == calls
+        # An active row whose value aged is refreshed as background work.
+        screen = app.main_screen
+        active = next(j for j in ids[1:] if j != screen.detail.job_id)
+        screen.progress.described_at[active] -= 61
+        await wait_for(pilot, lambda: asked[-1] == (active, False))
 
 
 async def test_pause_stops_the_calls(make_app: Any, iot: Any, sim_server: Any) -> None:

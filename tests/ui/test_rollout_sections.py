@@ -297,7 +297,7 @@ async def test_detail_shows_targets_bar_and_eta(
         detail.show_targets(None)
         await pilot.pause()
         assert "targets not counted" in plain(app, "d-targets")
-        assert "unknown until the targets are counted" in plain(app, "d-rate")
+        assert "unknown until the targets are counted" in plain(app, "d-eta")
         assert "─" not in plain(app, "d-bar")
 
         detail.show_targets(None, counted(4, complete=False))
@@ -312,7 +312,7 @@ async def test_detail_shows_targets_bar_and_eta(
         # A second refresh measures the rates; nothing finishes in the emulator by itself.
         emulator.clock.advance(61)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "no execution is finishing" in plain(app, "d-rate"))
+        await wait_for(pilot, lambda: "no execution is finishing" in plain(app, "d-eta"))
         assert "notifies at the configured 2/min" in plain(app, "d-rate")
         # Devices finish the two executions: now the whole rollout has an ETA.
         for execution in iot.list_job_executions_for_job(jobId="roll")["executionSummaries"]:
@@ -320,9 +320,9 @@ async def test_detail_shows_targets_bar_and_eta(
             jobs_data.update_job_execution(jobId="roll", thingName=thing, status="SUCCEEDED")
         emulator.clock.advance(30)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "≈" in plain(app, "d-rate"))
-        rate = plain(app, "d-rate")
-        assert "limited by the rollout rate" in rate and "devices finish at the measured" in rate
+        await wait_for(pilot, lambda: "≈" in plain(app, "d-eta"))
+        assert "limited by the rollout rate" in plain(app, "d-eta")
+        assert "devices finish at the measured" in plain(app, "d-rate")
 
         # Another job's late answer is stored for it, not shown here.
         detail.show_targets(counted(999), job_id="other")

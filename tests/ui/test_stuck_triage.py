@@ -51,14 +51,17 @@ async def test_thing_with_two_jobs_shown_as_blocked(
         head = text(app, "stuck-head")
         assert head.startswith("Stuck")
         assert "scanned 1 of 1 queued/in-progress executions" in head
-        assert "0 s ago" in head  # the frozen virtual clock
+        assert "0 s ago" in head  # the frozen monotonic clock
         kinds = text(app, "stuck-kinds").splitlines()
         assert " ".join(kinds[0].split()) == "blocked by another job 1 behind soak · plant:line-1"
         assert kinds[1].split() == ["never", "picked", "up", "0"]
         # Connectivity was not needed: blocked explains it.
         assert " ".join(kinds[3].split()) == "offline — not asked yet"
         assert "checked 1 of 1 suspects" in text(app, "stuck-foot")
-        emulator.clock.advance(20)
+        # Its age is real time (the loop's monotonic clock), not the fleet's: a demo at 60x
+        # would call a 12 s old scan "12 min ago".
+        emulator.clock.advance(20 * 60)
+        app.options.monotonic.now += 20
         await wait_for(pilot, lambda: "20 s ago" in text(app, "stuck-head"))
 
 
@@ -166,3 +169,23 @@ def test_a_scan_that_outgrew_its_start_says_so() -> None:
     assert "scanned 500 queued/in-progress executions (456 when the scan began)" in text
     fewer = TriageReport("j", now, 400, True, "on", unfinished=456)
     assert "scanned 400 of 456 queued/in-progress executions" in section._heading(fewer, now).plain
+
+
+async def test_a_job_with_nothing_unfinished_has_nothing_stuck(
+    make_app: Any, iot: Any, jobs_data: Any, emulator: Emulator
+) -> None:
+    """A scan from before the job finished is not shown as if it still described the job."""
+    plant_blocked(iot, jobs_data, emulator)
+    app = make_app(job_id="hotfix", detail_interval=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: reported(app))
+        assert "scanned 1 of 1" in text(app, "stuck-head")
+        # Both jobs finish on the device; the next DescribeJob says nothing is unfinished.
+        jobs_data.update_job_execution(jobId="soak", thingName="dev", status="SUCCEEDED")
+        jobs_data.start_next_pending_job_execution(thingName="dev")
+        jobs_data.update_job_execution(jobId="hotfix", thingName="dev", status="SUCCEEDED")
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: "no queued or in-progress executions now" in text(app, "stuck-head")
+        )
+        assert section(app).query_one("#stuck-kinds", Field).plain == ""

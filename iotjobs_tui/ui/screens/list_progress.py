@@ -1,11 +1,15 @@
 """The job list's Succeeded column and the rollout sizes behind it, for the main screen.
 
-ListJobs carries no counters, so the column is filled by DescribeJob for the rows on screen:
-up to FILL_BURST rows a second while any still shows `…` (a screenful of 40 in about 15 s),
-then the one active row whose value aged most, after PROGRESS_MAX_AGE. Over a minute that
-stays under one DescribeJob a second, a tenth of AWS's default quota. A value is succeeded
-of the job's counted targets where known (the same meaning as the detail), else of the
-executions created so far.
+ListJobs carries no counters, so the column is filled by DescribeJob for the rows on screen: up
+to FILL_BURST rows a round, FILL_SPACING apart, a round a second, while any still shows `…` (a
+screenful of 40 in about 12 s: 20 in 5 s, a 1 s pause, 20 more), then the one active row whose
+value aged most, after PROGRESS_MAX_AGE. Over a minute that stays under one DescribeJob a
+second, a tenth of AWS's default quota. A row's first value is on screen as `…` until it comes,
+so it is paced as a foreground call (`aws.pacer`: 5 a second per operation; the filler itself
+spaces them FILL_SPACING apart); the background budget of 1 a second, shared with target
+counts, the why sample and the stuck scan, would take 40 s and more for a screenful. Refreshing
+aged values is background work. A value is succeeded of the job's counted targets where known
+(the same meaning as the detail), else of the executions created so far.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from iotjobs_tui.ui.widgets.job_table import JobTable
 
 PROGRESS_MAX_AGE = 60.0
 TARGETS_RECOUNT = 600.0  # seconds: as the counter's cache; a rollout's groups rarely change
-FILL_BURST = 3  # rows described per second while some still show `…`
-FILL_SPACING = 0.3  # seconds between those calls
+FILL_BURST = 20  # rows described per round (a round a second) while some still show `…`
+FILL_SPACING = 0.25  # 4 a second, so the detail's own DescribeJob fits under the 5/s cap
 FINISHED = frozenset({JobStatus.COMPLETED, JobStatus.CANCELED})
 
 
@@ -127,7 +131,7 @@ class ListProgress:
                 aged.append(job_id)
         return missing[:FILL_BURST] if missing else aged[:1]
 
-    async def fill(self, describe: Callable[[str], Any]) -> Failure | None:
+    async def fill(self, describe: Callable[[str, bool], Any]) -> Failure | None:
         """One round of the filler loop (once a second)."""
         view = self.view
         if view.detail_loop.paused:
@@ -138,8 +142,9 @@ class ListProgress:
                 return None
             if n:
                 await asyncio.sleep(FILL_SPACING)
+            first = job_id not in self.described_at
             self.described_at[job_id] = time.monotonic()
-            failure: Failure | None = await describe(job_id)
+            failure: Failure | None = await describe(job_id, first)
             if failure is not None:
                 return failure
         return None

@@ -344,7 +344,9 @@ class MainScreen(LiveScreen):
             self.run_worker(count, group="targets", exit_on_error=False)
 
     async def _fill_progress(self) -> Failure | None:
-        return await self.progress.fill(lambda job_id: self.data.job_progress(self, job_id))
+        return await self.progress.fill(
+            lambda job_id, first: self.data.job_progress(self, job_id, first=first)
+        )
 
     # --- status ---------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from iotjobs_tui.ui.widgets.sections import (
     arns_text,
     bar_counts,
     counters_text,
+    eta_text,
     extra_text,
     heading,
     job_arns,
@@ -80,9 +81,11 @@ class JobDetail(VerticalScroll):
         # Executions against the rollout's size; wraps (errors of the count go here too).
         yield Field(id="d-targets")
         yield Field(id="d-bar", wrap=False)
+        # The whole rollout's ETA under its bar: with the targets line, what fits at 80x24.
+        yield Field(id="d-eta")
         yield Field(id="d-counters", wrap=False)
         yield Field(id="d-processing", wrap=False)
-        # Rates, the ETA and its assumptions: wrapped at words, never cut.
+        # Rates and what the ETA assumes: wrapped at words, never cut.
         yield Field(id="d-rate")
         # What no other tool answers (issue 12): will it abort, why it fails, who is stuck,
         # is it getting worse. Each section hides itself until it knows something.
@@ -274,7 +277,10 @@ class JobDetail(VerticalScroll):
     def _show_counters(
         self, process: JobProcessDetails | None, previous: JobProcessDetails | None, now: datetime
     ) -> None:
-        names = ("d-counters-head", "d-targets", "d-bar", "d-counters", "d-processing", "d-rate")
+        names = (
+            "d-counters-head", "d-targets", "d-bar", "d-eta", "d-counters", "d-processing",
+            "d-rate",
+        )  # fmt: skip
         if process is None:
             for name in names:
                 self.field(name).set(None)
@@ -327,8 +333,9 @@ class JobDetail(VerticalScroll):
                 members_now=count is not None and count.members_now,
             )
         failed = count is not None and not complete
+        self.field("d-eta").set(eta_text(self.estimate, now, count_failed=failed))
         self.field("d-rate").set(
-            rate_text(self._rates, process, self.estimate, now, count_failed=failed)
+            rate_text(self._rates, process, self.estimate, now, count_failed=failed, eta=False)
         )
 
     def on_resize(self) -> None:

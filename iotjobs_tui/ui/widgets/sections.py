@@ -340,14 +340,27 @@ def eta_value(estimate: Estimate | None, now: datetime, count_failed: bool = Fal
     return text
 
 
+def eta_text(
+    estimate: Estimate | None, now: datetime | None = None, count_failed: bool = False
+) -> Lines:
+    """The ETA line alone: the detail shows it under the progress bar, where it is seen at
+    80x24 (its assumptions follow the rates, below the counters)."""
+    lines = Lines(RATE_LABEL_WIDTH)
+    lines.add("ETA", eta_value(estimate, now or datetime.now(UTC), count_failed))
+    return lines
+
+
 def rate_text(
     tracker: RateTracker,
     process: JobProcessDetails,
     estimate: Estimate | None = None,
     now: datetime | None = None,
     count_failed: bool = False,
+    *,
+    eta: bool = True,
 ) -> Lines:
-    """The measured rates, and the whole rollout's ETA with what it assumes, in words.
+    """The measured rates, and the whole rollout's ETA (unless `eta` is False: shown apart
+    with `eta_text`) with what it assumes, in words.
 
     Rows wrap at word boundaries (never cut): the assumptions are what makes the ETA
     trustworthy, so they must be readable at any width.
@@ -360,7 +373,8 @@ def rate_text(
         created, finished = rates
         lines.add("rate", f"created {created:,.1f}/min · finished {finished:,.1f}/min")
     when = now if now is not None else datetime.now(UTC)
-    lines.add("ETA", eta_value(estimate, when, count_failed))
+    if eta:
+        lines.add("ETA", eta_value(estimate, when, count_failed))
     if estimate is not None and estimate.limited_by not in (LIMIT_TARGETS, LIMIT_DONE):
         for i, words in enumerate(estimate.assumptions):
             lines.add("assumes" if i == 0 else "", Text(words, style="dim"))

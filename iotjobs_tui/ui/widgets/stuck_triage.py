@@ -65,6 +65,10 @@ class StuckTriage(InsightSection):
         self.loop: RefreshLoop | None = None
         self.error: str | None = None  # the last cycle's failure, shown until one succeeds
         self._now: datetime | None = None
+        # When the fetch that made `report` began, on the loop's monotonic clock: its age is
+        # real time, like every other age on screen (the demo's fleet clock can run 60x).
+        self._fetch_started: float | None = None
+        self._report_started: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Field(id="stuck-head")  # wraps: what was scanned is never cut
@@ -119,6 +123,7 @@ class StuckTriage(InsightSection):
             return None
         options = self.host.options
         limits = Thresholds(options.stuck_queued_minutes, options.stuck_in_progress_minutes)
+        self._fetch_started = self.loop.monotonic() if self.loop is not None else None
         return await self.host.data.stuck_triage(self, state, job, self.host.now, limits)
 
     @on(StuckTriaged)
@@ -127,6 +132,7 @@ class StuckTriage(InsightSection):
         if message.report.job_id != self.job_id:
             return
         self.report, self.error = message.report, None
+        self._report_started = self._fetch_started
         self._show()
         alerts = alerts_of(self)  # the `stuck` alert (ui/alerts.py), off unless asked for
         if alerts is not None:
@@ -160,6 +166,17 @@ class StuckTriage(InsightSection):
             self.display = False
             return
         now = self._now or report.at
+        process = self.job.process if self.job is not None else None
+        if process is not None and process.unfinished == 0:
+            # Finished since the last scan (or never had any): nothing can be stuck, and a
+            # scan's "every ~1 min" would describe a sweep of nothing.
+            self.query_one("#stuck-head", Field).set(
+                heading("Stuck", "no queued or in-progress executions now")
+            )
+            self.query_one("#stuck-kinds", Field).set(None)
+            self.query_one("#stuck-foot", Field).set(None)
+            self.display = True
+            return
         self.query_one("#stuck-head", Field).set(self._heading(report, now))
         if not report.entries:
             # A truthful zero, with what was scanned: "none" is an answer, hiding is not.
@@ -185,7 +202,11 @@ class StuckTriage(InsightSection):
         # may have finished many of them ("scanned 684 of 257" was a lie).
         of = report.unfinished
         total = "unknown" if of is None else f"{of:,}"
-        age = format_age(max(0.0, (now - report.at).total_seconds()))
+        if self._report_started is not None and self.loop is not None:
+            seconds = self.loop.monotonic() - self._report_started
+        else:
+            seconds = (now - report.at).total_seconds()
+        age = format_age(max(0.0, seconds))
         if of is not None and report.scanned > of:
             # The rollout queued more while the pages were read: no "500 of 456".
             note = (
