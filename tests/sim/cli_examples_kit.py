@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,10 @@ import pytest
 from botocore.config import Config
 
 REGION = "us-west-2"  # the region of nearly every example
-AWS = shutil.which("aws")
+# The dev extras install the CLI (awscli, pinned to the botocore the app uses) beside this
+# interpreter, so `make test` runs these on a fresh machine; one on the PATH is the fallback.
+_BESIDE = Path(sys.executable).with_name("aws")
+AWS = str(_BESIDE) if _BESIDE.exists() else shutil.which("aws")
 needs_cli = pytest.mark.skipif(AWS is None, reason="the AWS CLI (`aws`) is not installed")
 
 ANY = "<varies>"
