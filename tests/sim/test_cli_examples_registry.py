@@ -365,13 +365,6 @@ def test_dynamic_group_and_search_index(cli: AwsCli, indexed: Any) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The emulator's fleet query subset (sim/engine/fleet_query_parse.py) indexes "
-    "thingName, thingId, thingTypeName, thingGroupNames and attributes.*, not "
-    "connectivity.*, so GetStatistics answers InvalidQueryException; an engine change, not a "
-    "handler fix.",
-)
 def test_get_statistics(cli: AwsCli, indexed: Any) -> None:
     for n in range(6):
         indexed.create_thing(thingName=f"offline-{n}")

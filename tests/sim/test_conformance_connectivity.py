@@ -95,3 +95,56 @@ def test_second_job_waits_behind_the_first(iot: Any, jobs_data: Any, emulator: E
     rows = iot.list_job_executions_for_thing(thingName="dev")["executionSummaries"]
     statuses = {r["jobId"]: r["jobExecutionSummary"]["status"] for r in rows}
     assert statuses == {"first": "IN_PROGRESS", "second": "QUEUED"}
+
+
+def test_connectivity_fields_in_queries(iot: Any, emulator: Emulator) -> None:
+    """SearchIndex and GetStatistics read connectivity when the query runs: a device that
+    drops off the network matches `connected:false` without any registry change."""
+    iot.update_indexing_configuration(
+        thingIndexingConfiguration={
+            "thingIndexingMode": "REGISTRY",
+            "thingConnectivityIndexingMode": "STATUS",
+        }
+    )
+    flaky = DeviceProfile(
+        "always-offline-first",
+        steps=(Step("install", 5.0, jitter=0.0),),
+        offline_chance=0.999,
+        offline_seconds=(100.0, 100.0),
+        react_seconds=(1.0, 1.0),
+    )
+    devices.install(emulator, profiles=[flaky])
+    arn = iot.create_thing(
+        thingName="dev-1", attributePayload={"attributes": {"simProfile": flaky.name}}
+    )["thingArn"]
+    iot.create_thing(thingName="bench-1")  # no device: never connected
+
+    def names(query: str) -> list[str]:
+        return sorted(t["thingName"] for t in iot.search_index(queryString=query)["things"])
+
+    def count(query: str) -> int:
+        return int(iot.get_statistics(queryString=query)["statistics"]["count"])
+
+    assert names("connectivity.connected:true") == ["dev-1"]
+    assert names("connectivity.connected:false") == ["bench-1"]
+    assert names("connectivity.timestamp:*") == ["dev-1"]  # never connected: no timestamp
+
+    iot.create_job(jobId="j", targets=[arn], document="{}")
+    _step(emulator, 1.0)  # the device drops off the network for 100 s
+    assert names("connectivity.connected:false") == ["bench-1", "dev-1"]
+    assert names(f"connectivity.disconnectReason:{DISCONNECT_REASON}") == ["dev-1"]
+    assert count("connectivity.connected:false AND thingName:dev*") == 1
+    since = int((T0 + 1.0) * 1000)
+    assert names(f"connectivity.timestamp>={since}") == ["dev-1"]
+    assert count("connectivity.connected:true") == 0
+
+    iot.update_indexing_configuration(
+        thingIndexingConfiguration={
+            "thingIndexingMode": "REGISTRY",
+            "thingConnectivityIndexingMode": "OFF",
+        }
+    )
+    with pytest.raises(ClientError) as exc:
+        iot.search_index(queryString="connectivity.connected:true")
+    assert _code(exc) == "InvalidQueryException"
+    assert "connectivity indexing on" in exc.value.response["Error"]["Message"]

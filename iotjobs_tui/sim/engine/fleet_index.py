@@ -134,7 +134,8 @@ class ThingIndex:
         if cached is not None and cached[0] == self.version and cached[1] == query.text:
             return cached[2]
         names = sorted(self.select(query))
-        self._sorted = (self.version, query.text, names)
+        if not query.live:  # a live field's answer moves with the clock, not the index
+            self._sorted = (self.version, query.text, names)
         return names
 
 

@@ -16,6 +16,12 @@ ANY_FIELD = ""  # a term without a field searches every supported field
 GROUP_FIELD = "thingGroupNames"
 FIELDS = frozenset({"thingName", "thingId", "thingTypeName", GROUP_FIELD})
 
+# A field's values for one document, as strings.
+Values = Callable[["ThingDoc"], tuple[str, ...]]
+# Fields the documents do not hold because they change without a registry update (a device's
+# connectivity): read when the query runs, through getters the caller of `parse_query` gives.
+LiveFields = Mapping[str, Values]
+
 
 def invalid_query(message: str) -> ServiceError:
     return ServiceError("InvalidQueryException", message)
@@ -101,13 +107,16 @@ class Term(Node):
     """One field tested by one matcher; `group` is set for an exact thingGroupNames value,
     which the index answers from its per-group lookup."""
 
-    __slots__ = ("_one", "field", "group", "test")
+    __slots__ = ("_live", "_one", "field", "group", "test")
 
-    def __init__(self, field: str, test: Test, group: str | None = None) -> None:
+    def __init__(
+        self, field: str, test: Test, group: str | None = None, live: Values | None = None
+    ) -> None:
         self.field = field
         self.test = test
         self.group = group
         self._one = _single(field)
+        self._live = live  # a live field's getter (LiveFields)
 
     def matches(self, doc: ThingDoc) -> bool:
         one = self._one
@@ -115,7 +124,8 @@ class Term(Node):
             value = one(doc)
             return value is not None and self.test(value)
         test = self.test
-        return any(test(v) for v in field_values(doc, self.field))
+        values = self._live(doc) if self._live is not None else field_values(doc, self.field)
+        return any(test(v) for v in values)
 
     def plan(self, view: IndexView) -> set[str] | None:
         return view.members(self.group) if self.group is not None else None
@@ -136,8 +146,11 @@ class Has(Node):
     """`field:*`: things that have the field."""
 
     field: str
+    live: Values | None = None  # a live field's getter (LiveFields)
 
     def matches(self, doc: ThingDoc) -> bool:
+        if self.live is not None:
+            return bool(self.live(doc))
         return bool(field_values(doc, self.field))
 
 
@@ -205,6 +218,7 @@ class Or(Node):
 class Query:
     text: str
     root: Node
+    live: bool = False  # reads a live field: its answer can change while the index does not
 
     def matches(self, doc: ThingDoc) -> bool:
         return self.root.matches(doc)

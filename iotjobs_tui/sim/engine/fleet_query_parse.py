@@ -11,10 +11,15 @@ Supported, per the developer guide's query syntax and example queries:
 - `AND`, `OR`, `NOT`, `-` (exclude), parentheses and field grouping (`thingName:(a* OR b*)`);
   adjacent clauses are ANDed (the documented default operator).
 
+Connectivity fields (`connectivity.connected`, `.timestamp`, `.disconnectReason`) are
+searched where the caller gives their getters (`LiveFields`: SearchIndex and GetStatistics
+with connectivity indexing on), since they change without a registry update; `true`/`false`
+for the boolean, milliseconds for the timestamp.
+
 Search is case insensitive and field names are case sensitive, as documented. Everything else
-(shadow, connectivity and Device Defender fields, fuzzy `~`, boosting `^`, regular
-expressions, the documented unsupported special characters) is InvalidQueryException with a
-message that names the construct.
+(shadow and Device Defender fields, connectivity fields in a dynamic group's query, fuzzy
+`~`, boosting `^`, regular expressions, the documented unsupported special characters) is
+InvalidQueryException with a message that names the construct.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from iotjobs_tui.sim.engine.fleet_query import (
     And,
     Everything,
     Has,
+    LiveFields,
     Node,
     Not,
     Or,
     Query,
     Term,
     Test,
+    Values,
     invalid_query,
 )
 from iotjobs_tui.sim.wire.errors import ServiceError
@@ -100,13 +107,16 @@ def _range(low: str | None, high: str | None, low_inc: bool, high_inc: bool) -> 
 # --- parsing ------------------------------------------------------------------------------------
 
 
-def check_field(field: str, query: str) -> None:
+def check_field(field: str, query: str, live: LiveFields | None = None) -> None:
     if field in FIELDS or (field.startswith("attributes.") and len(field) > 11):
+        return
+    if live is not None and field in live:
         return
     if field.startswith(_UNSUPPORTED_PREFIXES):
         raise invalid_query(
             f"Field {field} is not supported by the emulator's query subset (it indexes "
-            "thingName, thingId, thingTypeName, thingGroupNames and attributes.*)."
+            "thingName, thingId, thingTypeName, thingGroupNames and attributes.*, and "
+            "connectivity.* in SearchIndex and GetStatistics with connectivity indexing on)."
         )
     # AWS's wording for an unknown field (aws-iot-docs PR #30).
     raise invalid_query(
@@ -115,8 +125,10 @@ def check_field(field: str, query: str) -> None:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, live: LiveFields | None = None) -> None:
         self.text = text
+        self.live: LiveFields = live or {}
+        self.used_live = False
         self.pos = 0
         self.terms = 0
         self.leading_wildcards = 0
@@ -249,7 +261,7 @@ class _Parser:
         if nxt and nxt in ":<>":
             if field != ANY_FIELD:
                 raise self._fail(f"unexpected '{nxt}'")
-            check_field(word, self.text)
+            check_field(word, self.text, self.live)
             if nxt == ":":
                 self.pos += 1
                 self._skip()
@@ -315,19 +327,27 @@ class _Parser:
             return self._term(field, _exact(value), group)
         if value == "*":
             self.terms += 1
-            return Everything() if field in (ANY_FIELD, "thingName", "thingId") else Has(field)
+            if field in (ANY_FIELD, "thingName", "thingId"):
+                return Everything()
+            return Has(field, self._live(field))
         if value[0] in "*?":
             self.leading_wildcards += 1
         return self._term(field, _wildcard(value))
 
     def _term(self, field: str, test: Test, group: str | None = None) -> Node:
         self.terms += 1
-        return Term(field, test, group)
+        return Term(field, test, group, self._live(field))
+
+    def _live(self, field: str) -> Values | None:
+        getter = self.live.get(field)
+        self.used_live = self.used_live or getter is not None
+        return getter
 
 
-def parse_query(text: str, max_terms: int) -> Query:
-    """Parse a query string; anything outside the subset is InvalidQueryException."""
-    parser = _Parser(text)
+def parse_query(text: str, max_terms: int, live: LiveFields | None = None) -> Query:
+    """Parse a query string; anything outside the subset is InvalidQueryException. `live`:
+    getters of the fields read when the query runs (connectivity)."""
+    parser = _Parser(text, live)
     root = parser.parse()
     if parser.terms > max_terms:
         raise invalid_query(
@@ -340,4 +360,4 @@ def parse_query(text: str, max_terms: int) -> Query:
             f"A query with a leading wildcard can be at most {_MAX_LEADING_WILDCARD_QUERY} "
             "characters long."
         )
-    return Query(text, root)
+    return Query(text, root, live=parser.used_live)

@@ -16,7 +16,7 @@ from iotjobs_tui.sim.devices import simulated as devices
 from iotjobs_tui.sim.devices.connectivity import NEVER_CONNECTED
 from iotjobs_tui.sim.engine import index_sync
 from iotjobs_tui.sim.engine.fleet_index import GROUPS_INDEX, QUERY_VERSION, THINGS_INDEX
-from iotjobs_tui.sim.engine.fleet_query import Query, ThingDoc
+from iotjobs_tui.sim.engine.fleet_query import LiveFields, Query, ThingDoc, Values
 from iotjobs_tui.sim.engine.fleet_query_parse import parse_query
 from iotjobs_tui.sim.engine.state import RegionState
 from iotjobs_tui.sim.wire.errors import ServiceError, invalid_request, not_found
@@ -112,11 +112,34 @@ def _check_thing_index(state: RegionState, index_name: str | None) -> None:
         raise invalid_request(f"The emulator does not search {GROUPS_INDEX}, only {THINGS_INDEX}.")
 
 
-def _query(ctx: RequestContext, params: dict[str, Any]) -> Query:
+def _query(ctx: RequestContext, params: dict[str, Any], state: RegionState) -> Query:
     version = params.get("queryVersion")
     if version is not None and version != QUERY_VERSION:
         raise invalid_request(f"Query version {version} is not supported (only {QUERY_VERSION}).")
-    return parse_query(params["queryString"], ctx.emulator.config.query_max_terms)
+    live = _live_fields(ctx, state)
+    return parse_query(params["queryString"], ctx.emulator.config.query_max_terms, live)
+
+
+def _live_fields(ctx: RequestContext, state: RegionState) -> LiveFields | None:
+    """The connectivity fields, read from the devices when the query runs (None with
+    connectivity indexing off: the query then names them as unsupported)."""
+    if index_sync.connectivity_mode(ctx.emulator.config, state.index) == OFF:
+        return None
+
+    def value(key: str) -> Values:
+        def values(doc: ThingDoc) -> tuple[str, ...]:
+            found = _connectivity(ctx, state, doc.name).get(key)
+            if found is None:
+                return ()
+            return ("true" if found else "false",) if isinstance(found, bool) else (str(found),)
+
+        return values
+
+    return {
+        "connectivity.connected": value("connected"),
+        "connectivity.timestamp": value("timestamp"),
+        "connectivity.disconnectReason": value("disconnectReason"),
+    }
 
 
 @ops.operation(CONTROL, "SearchIndex")
@@ -125,7 +148,7 @@ def search_index(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     state = region_state(ctx)
     _check_thing_index(state, params.get("indexName"))
     index = index_sync.require_index(ctx.emulator.engine, state, params.get("indexName"))
-    query = _query(ctx, params)
+    query = _query(ctx, params, state)
     limit = ctx.emulator.config.search_max_results
     size = page_size(params, min(ctx.emulator.config.default_page_size, limit))
     if size > limit:
@@ -215,7 +238,7 @@ def get_statistics(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     state = region_state(ctx)
     _check_thing_index(state, params.get("indexName"))
     index = index_sync.require_index(ctx.emulator.engine, state, params.get("indexName"))
-    query = _query(ctx, params)
+    query = _query(ctx, params, state)
     field = params.get("aggregationField")
     matched = index.select(query)
     if field is None:
