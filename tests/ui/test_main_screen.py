@@ -76,8 +76,10 @@ async def test_server_side_filters(make_app: Any, iot: Any) -> None:
         screen = screen_of(app)
 
         async def shown(filters: JobFilters) -> set[str]:
+            # The new list replaces an emptied table: wait for its rows, not for the loop
+            # to look idle (a restarted loop is idle for a moment before its fetch begins).
             screen.apply_filters(filters)
-            await wait_for(pilot, lambda: screen.list_loop.policy.last_success is not None)
+            await wait_for(pilot, lambda: table(app).row_count > 0)
             await wait_for(pilot, lambda: not screen.list_loop.busy)
             return set(table(app).jobs)
 
