@@ -2,9 +2,11 @@
 
 The emulator runs in its own process (`iotjobs-tui sim --scenario demo --speed 60`: one virtual
 minute per second, so the rollout moves) so its CPU is not counted; the app points at it with
---endpoint-url and watches the busiest rollout. After a warm-up, bytes and CPU are measured over
-a fixed window.
-Targets: <= 1.5 KB/s and <= 2 % CPU.
+--endpoint-url and watches the busiest rollout. Bytes and CPU are measured over two windows:
+from 6 s, while start-up's one-off work lands (the list's first values, target counts, the why
+panel's first sample), and from 60 s, watching.
+Targets (issue 4, "while watching a live rollout at the default interval"): <= 1.5 KB/s and
+<= 2 % CPU.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from _common import BIN, cpu_seconds, descendants, need, tmux
 
 WARMUP = 6.0
 WINDOW = 20.0
+# A second window once start-up's one-off work is done (the list's first values, the target
+# counts, the why panel's first sample): what watching costs after the first minute.
+STEADY_AT = 60.0
 RUNS = 3
 
 
@@ -58,7 +63,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def one_run(run: int, log: Path, job: str) -> tuple[float, float]:
+def one_run(run: int, log: Path, job: str) -> tuple[float, float, float, float]:
     session = f"live{run}"
     port = free_port()
     sim = subprocess.Popen(
@@ -79,9 +84,14 @@ def one_run(run: int, log: Path, job: str) -> tuple[float, float]:
             .read_bytes().decode(errors="replace") or "iotjobs" in Path(f"/proc/{pid}/cmdline")
             .read_bytes().decode(errors="replace")]  # fmt: skip
     app_pid = pids[-1]
+    started = time.monotonic() - WARMUP
     bytes0, cpu0, t0 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
     time.sleep(WINDOW)
     bytes1, cpu1, t1 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
+    time.sleep(max(0.0, started + STEADY_AT - time.monotonic()))
+    bytes2, cpu2, t2 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
+    time.sleep(WINDOW)
+    bytes3, cpu3, t3 = log.stat().st_size, cpu_seconds(app_pid), time.monotonic()
     # `script` runs the app in a pty of its own, which killing the tmux session leaves alive.
     for pid in [pane_pid, *descendants(pane_pid)]:
         with contextlib.suppress(ProcessLookupError):
@@ -89,7 +99,12 @@ def one_run(run: int, log: Path, job: str) -> tuple[float, float]:
     tmux("kill-session", "-t", session)
     sim.terminate()
     sim.wait()
-    return (bytes1 - bytes0) / (t1 - t0), (cpu1 - cpu0) / (t1 - t0) * 100
+    return (
+        (bytes1 - bytes0) / (t1 - t0),
+        (cpu1 - cpu0) / (t1 - t0) * 100,
+        (bytes3 - bytes2) / (t3 - t2),
+        (cpu3 - cpu2) / (t3 - t2) * 100,
+    )
 
 
 def main() -> int:
@@ -104,14 +119,19 @@ def main() -> int:
                 results.append(one_run(run, Path(tmp) / f"live{run}.log", job))
     finally:
         tmux("kill-server")
-    rates = sorted(r[0] for r in results)
-    cpus = sorted(r[1] for r in results)
     print(f"job watched              {job} (demo fleet at 60x speed, detail every 5 s)")
-    print(f"window {WINDOW:.0f} s after {WARMUP:.0f} s warm-up, {RUNS} runs, tmux 120x40")
-    print(f"bytes/s to the terminal  median {rates[len(rates) // 2]:.0f} B/s "
-          f"(runs {', '.join(f'{r:.0f}' for r in rates)})  target <= 1536")  # fmt: skip
-    print(f"CPU                      median {cpus[len(cpus) // 2]:.2f} % "
-          f"(runs {', '.join(f'{c:.2f}' for c in cpus)})  target <= 2")  # fmt: skip
+    print(f"{RUNS} runs, tmux 120x40")
+    for label, at, index in (
+        ("start-up", WARMUP, 0),
+        ("watching", STEADY_AT, 2),
+    ):
+        rates = sorted(r[index] for r in results)
+        cpus = sorted(r[index + 1] for r in results)
+        print(f"{label}: {WINDOW:.0f} s from {at:.0f} s")
+        print(f"  bytes/s to the terminal  median {rates[len(rates) // 2]:.0f} B/s "
+              f"(runs {', '.join(f'{r:.0f}' for r in rates)})  target <= 1536")  # fmt: skip
+        print(f"  CPU                      median {cpus[len(cpus) // 2]:.2f} % "
+              f"(runs {', '.join(f'{c:.2f}' for c in cpus)})  target <= 2")  # fmt: skip
     return 0
 
 

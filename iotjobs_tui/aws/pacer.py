@@ -13,8 +13,11 @@ aiolimiter (a well-kept library, rather than a hand-rolled token bucket):
   second, so watching a rollout costs at most ~2 calls a second in all.
 
 A call is background when made inside `background()` (a context variable: it follows the
-worker's task, so no parameter is threaded through the AWS layer). Waits are counted, so
-the cost of pacing is visible (bench_calls prints it).
+worker's task, so no parameter is threaded through the AWS layer). A call inside `charged()`
+is one the user is waiting for that would otherwise be background (a list row's first value):
+it goes at the foreground pace, and background work pays its token back to the shared total
+before its next call, so a burst comes at once and the calls a second, all together, do not
+grow. Waits are counted, so the cost of pacing is visible (bench_calls prints it).
 """
 
 from __future__ import annotations
@@ -30,12 +33,13 @@ if TYPE_CHECKING:  # aiolimiter (and its importlib.metadata, ~10 ms) loads with 
 
 RATE = 5.0  # calls a second per operation: half of AWS's default per-API quota
 BACKGROUND_RATE = 1.0  # background calls a second per operation
-# Background calls a second, all operations together: with the detail's and the list's own
-# refreshes (~0.27/s at the default 5 s and 15 s) and the list's first values (a screenful
-# once, as foreground calls) the app stays under 2 calls a second.
-BACKGROUND_TOTAL = 1.6
+# Background calls a second, all operations together (charged calls included): with the
+# detail's and the list's own refreshes (~0.27/s at the default 5 s and 15 s) the app stays
+# under 2 calls a second.
+BACKGROUND_TOTAL = 1.7
 
 _background: contextvars.ContextVar[bool] = contextvars.ContextVar("background", default=False)
+_charged: contextvars.ContextVar[bool] = contextvars.ContextVar("charged", default=False)
 
 
 @contextlib.contextmanager
@@ -50,6 +54,17 @@ def background() -> Iterator[None]:
 
 def in_background() -> bool:
     return _background.get()
+
+
+@contextlib.contextmanager
+def charged() -> Iterator[None]:
+    """Calls made inside (in this task) go at the foreground pace, charged to the background
+    total: background work waits for their tokens later."""
+    token = _charged.set(True)
+    try:
+        yield
+    finally:
+        _charged.reset(token)
 
 
 class Pacer:
@@ -69,6 +84,8 @@ class Pacer:
         self.waits = 0  # calls that had to wait
         self.waited = 0.0  # seconds spent waiting, in total
         self.background_calls = 0
+        self.charged_calls = 0
+        self._owed = 0  # charged calls the background total has not taken a token for yet
 
     def _limiter(self, table: dict[str, AsyncLimiter], operation: str, rate: float) -> AsyncLimiter:
         limiter = table.get(operation)
@@ -80,12 +97,18 @@ class Pacer:
 
     async def acquire(self, operation: str) -> None:
         started = self._clock()
-        if in_background():
+        if _charged.get():
+            self.charged_calls += 1
+            self._owed += 1
+        elif in_background():
             self.background_calls += 1
             if self._quiet_total is None:
                 from aiolimiter import AsyncLimiter
 
                 self._quiet_total = AsyncLimiter(self._background_total, 1.0)
+            while self._owed:  # pay back what charged calls took, first
+                self._owed -= 1
+                await self._quiet_total.acquire()
             await self._quiet_total.acquire()
             await self._limiter(self._quiet, operation, self.background_rate).acquire()
         await self._limiter(self._every, operation, self.rate).acquire()

@@ -30,6 +30,7 @@ from iotjobs_tui.aws.errors import describe_error
 
 # Defined with the ETA, which the UI's widgets import (this module talks to AWS; they may not).
 from iotjobs_tui.aws.eta import SOURCE_INDEX, TargetCount
+from iotjobs_tui.aws.pacer import background
 from iotjobs_tui.aws.target_index import IndexCounter, IndexUnavailable
 
 __all__ = [
@@ -219,7 +220,10 @@ class TargetCounter:
                 entry = self._cached(group, need_names)
                 if entry is None:
                     try:
-                        entry = await self._count_group(api, group, need_names, run, progress)
+                        # Listing is background work whoever asked (hundreds of pages); the
+                        # index's few calls above are paced as the caller's.
+                        with background():
+                            entry = await self._count_group(api, group, need_names, run, progress)
                     except _GroupFailed as failed:
                         errors.append(failed.sentence)
                         continue

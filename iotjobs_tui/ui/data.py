@@ -232,13 +232,21 @@ class DataService(InsightCalls):
         arn: Callable[[R], str | None] = lambda result: None,
         *,
         background: bool = False,
+        charged: bool = False,
     ) -> Failure | None:
         """One call, one policy: `ok(result)` or `fail(failure)` is posted to `target`, and
         the outcome is returned to the pane's loop. `background`: work the user did not ask
-        for by a key, paced by the smaller background budget (aws/pacer.py)."""
+        for by a key, paced by the smaller background budget (aws/pacer.py); `charged`: at
+        the foreground pace, but counted against that budget's total."""
+        if background:
+            pacing: contextlib.AbstractContextManager[None] = pacer.background()
+        elif charged:
+            pacing = pacer.charged()
+        else:
+            pacing = contextlib.nullcontext()
         try:
             api = await self._get_api(target)
-            with pacer.background() if background else contextlib.nullcontext():
+            with pacing:
                 result = await call(api)
         except Exception as exc:
             failure = self._failure(target, exc)
@@ -263,14 +271,16 @@ class DataService(InsightCalls):
         self, target: MessagePump, job_id: str, first: bool = False
     ) -> Failure | None:
         """A list row's progress (DescribeJob); the row says its own age. The `first` value
-        of a row on screen (it shows `…`) is what the user is looking at, so it is paced as a
-        foreground call; keeping values fresh afterwards is background work."""
+        of a row on screen (it shows `…`) is what the user is looking at, so it goes at the
+        foreground pace, charged to the background total; keeping values fresh afterwards is
+        background work."""
         return await self.run(
             target,
             lambda api: api.describe_job(job_id),
             JobProgress,
             arn=lambda j: j.job_arn,
             background=not first,
+            charged=first,
         )
 
     async def job_document(
@@ -390,7 +400,9 @@ class DataService(InsightCalls):
         self, target: MessagePump, job_id: str, targets: tuple[str, ...], continuous: bool
     ) -> Failure | None:
         """How many things the job's targets reach (`aws.targets`: paced, cached per group);
-        progress is posted after every page, so the pane can say "counting… N so far"."""
+        progress is posted after every page, so the pane can say "counting… N so far". The
+        detail's ETA waits for this count, so its fleet-index query (a few calls) goes as a
+        foreground call, ahead of the list rows' counts; listing stays background work."""
 
         last = [0.0]
 
@@ -405,7 +417,6 @@ class DataService(InsightCalls):
             target,
             lambda api: self.targets.count(api, targets, continuous, on_progress=progress),
             lambda count: TargetsCounted(job_id, count),
-            background=True,
         )
 
     # --- insight: rollout timeline (issue 12) ------------------------------------------------

@@ -82,3 +82,18 @@ async def test_a_dynamic_group_counts_members_now(iot: Any, api: JobsApi) -> Non
     ]
     count = await TargetCounter(page_pause=0).count(api, [arn], continuous=True)
     assert (count.things, count.members_now, count.source) == (4, True, SOURCE_INDEX)
+
+
+async def test_the_index_is_asked_as_the_caller_paces_and_listing_is_background(
+    iot: Any, api: JobsApi
+) -> None:
+    """The detail's count goes ahead of background work (its ETA waits for it) when the
+    index answers in a few calls; listing hundreds of pages is background whoever asked."""
+    index_on(iot)
+    root = group(iot, "region", 3)
+    count = await TargetCounter(page_pause=0).count(api, [root], continuous=False)
+    assert count.source == SOURCE_INDEX
+    assert api.pacer.background_calls == 0
+    listed = await TargetCounter(page_pause=0, use_index=False).count(api, [root], False)
+    assert listed.source == SOURCE_LISTED
+    assert api.pacer.background_calls == listed.calls  # DescribeThingGroup and one page

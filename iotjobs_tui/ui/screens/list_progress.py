@@ -5,11 +5,15 @@ to FILL_BURST rows a round, FILL_SPACING apart, a round a second, while any stil
 screenful of 40 in about 12 s: 20 in 5 s, a 1 s pause, 20 more), then the one active row whose
 value aged most, after PROGRESS_MAX_AGE. Over a minute that stays under one DescribeJob a
 second, a tenth of AWS's default quota. A row's first value is on screen as `…` until it comes,
-so it is paced as a foreground call (`aws.pacer`: 5 a second per operation; the filler itself
-spaces them FILL_SPACING apart); the background budget of 1 a second, shared with target
-counts, the why sample and the stuck scan, would take 40 s and more for a screenful. Refreshing
-aged values is background work. A value is succeeded of the job's counted targets where known
-(the same meaning as the detail), else of the executions created so far.
+so it goes at the foreground pace (`aws.pacer`: 5 a second per operation) and is charged to the
+background total, which background work pays back: the background budget alone (1 a second,
+shared with target counts, the why sample and the stuck scan) would take 40 s and more for a
+screenful. Refreshing aged values is background work.
+
+A value is succeeded of the job's counted targets where known (the same meaning as the
+detail), else of the executions created so far. Rows are sized from the fleet index (a few
+calls each), one row at a time: 27 rows queued at once would put 80 calls ahead of the why
+panel's sample in the background budget.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class ListProgress:
         self.view = view
         self.described_at: dict[str, float] = {}  # job id → time.monotonic() of its DescribeJob
         self.counting: set[str] = set()  # jobs whose targets are being counted
+        self._row_counts = asyncio.Lock()  # one list row's count at a time
 
     def forget(self, job_id: str) -> None:
         self.described_at.pop(job_id, None)
@@ -98,6 +103,17 @@ class ListProgress:
         if index_only:
             return view.data.count_targets_by_index(target, job.job_id, job.targets, continuous)
         return view.data.count_targets(target, job.job_id, job.targets, continuous)
+
+    async def one_row_at_a_time(self, count: Coroutine[Any, Any, Any]) -> Any:
+        """Run a list row's count after the others (see the module's docstring)."""
+        started = False
+        try:
+            async with self._row_counts:
+                started = True
+                return await count
+        finally:
+            if not started:  # cancelled while waiting: the count never ran
+                count.close()
 
     def targets_counted(self, message: TargetsCounted) -> None:
         view = self.view

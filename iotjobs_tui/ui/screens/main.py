@@ -341,7 +341,8 @@ class MainScreen(LiveScreen):
             return
         count = self.progress.count_targets(message.job, self, index_only=True)
         if count is not None:
-            self.run_worker(count, group="targets", exit_on_error=False)
+            row_count = self.progress.one_row_at_a_time(count)
+            self.run_worker(row_count, group="targets", exit_on_error=False)
 
     async def _fill_progress(self) -> Failure | None:
         return await self.progress.fill(
