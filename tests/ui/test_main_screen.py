@@ -374,3 +374,35 @@ async def test_start_up_gc_pause_ends_with_the_first_rows(make_app: Any, iot: An
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_a_list_refresh_does_not_repaint_the_whole_pane(make_app: Any, iot: Any) -> None:
+    """Setting the pane's border title repaints all of it: only a changed title is set."""
+    group = seed_group(iot, "fleet", 1)
+    make_jobs(iot, group, 3)
+    app = make_app(
+        list_interval=3600, detail_interval=3600, progress_every=3600, monotonic=time.monotonic
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: table(app).row_count == 3)
+        screen = screen_of(app)
+        await wait_for(pilot, lambda: not screen.list_loop.busy)
+        pane = screen.query_one("#list-pane")
+        whole: list[bool] = []
+        original = pane.refresh
+
+        def counted(*regions: Any, **options: Any) -> Any:
+            whole.append(not regions)
+            return original(*regions, **options)
+
+        pane.refresh = counted  # type: ignore[method-assign]
+        before = screen.list_loop.policy.last_success
+        screen.list_loop.refresh_now()
+        await wait_for(pilot, lambda: screen.list_loop.policy.last_success != before)
+        await wait_for(pilot, lambda: not screen.list_loop.busy)
+        assert not any(whole)
+        make_jobs(iot, group, 1, "late")  # a new count changes the title: set once
+        screen.list_loop.refresh_now()
+        await wait_for(pilot, lambda: table(app).row_count == 4)
+        assert any(whole)
+        assert str(pane.border_title).startswith("Jobs 4")

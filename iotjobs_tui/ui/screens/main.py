@@ -73,6 +73,7 @@ class MainScreen(LiveScreen):
         self._pending_select: str | None = options.job_id
         self._job_count_loaded = False
         self.progress = ListProgress(self)
+        self._list_title: Text | None = None  # as last set on the list pane's border
         self._gone: set[str] = set()  # marked deleted at the last refresh, dropped at the next
         # API pacing (the progress filler) runs on real time, never on the injectable
         # `monotonic`, which only drives what is displayed ("updated Ns ago", staleness).
@@ -377,7 +378,11 @@ class MainScreen(LiveScreen):
         label = next(c.label for c in COLUMNS if c.key == table.sort_column)
         title.append(f" · by {label.lower()} {'↓' if table.sort_reverse else '↑'}", style="dim")
         title.append(f" · times {zone_label()}", style="dim")
-        self.query_one("#list-pane").border_title = title
+        # Setting a border title repaints the whole pane, whatever its value: at every list
+        # refresh that was every row of the list again (kilobytes over SSH).
+        if title != self._list_title:
+            self._list_title = title
+            self.query_one("#list-pane").border_title = title
 
     # --- actions --------------------------------------------------------------------------
 
