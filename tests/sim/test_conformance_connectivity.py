@@ -27,6 +27,24 @@ def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
     return str(exc.value.response["Error"]["Code"])
 
 
+def _flaky_device(iot: Any, emulator: Emulator) -> str:
+    """A simulated device "dev-1" that drops off the network for 100 s as its first job's
+    action begins; returns its thing ARN."""
+    flaky = DeviceProfile(
+        "always-offline-first",
+        steps=(Step("install", 5.0, jitter=0.0),),
+        offline_chance=0.999,
+        offline_seconds=(100.0, 100.0),
+        react_seconds=(1.0, 1.0),
+    )
+    devices.install(emulator, profiles=[flaky])
+    return str(
+        iot.create_thing(
+            thingName="dev-1", attributePayload={"attributes": {"simProfile": flaky.name}}
+        )["thingArn"]
+    )
+
+
 def test_indexing_off_is_invalid_request(iot: Any, emulator: Emulator) -> None:
     assert emulator.config.connectivity_indexing is False  # a new account's default
     iot.create_thing(thingName="dev-1")
@@ -55,17 +73,7 @@ def test_unknown_thing_is_not_found(iot: Any, emulator: Emulator) -> None:
 
 def test_offline_spell_of_a_simulated_device(iot: Any, emulator: Emulator) -> None:
     emulator.config.connectivity_indexing = True
-    flaky = DeviceProfile(
-        "always-offline-first",
-        steps=(Step("install", 5.0, jitter=0.0),),
-        offline_chance=0.999,
-        offline_seconds=(100.0, 100.0),
-        react_seconds=(1.0, 1.0),
-    )
-    devices.install(emulator, profiles=[flaky])
-    arn = iot.create_thing(
-        thingName="dev-1", attributePayload={"attributes": {"simProfile": flaky.name}}
-    )["thingArn"]
+    arn = _flaky_device(iot, emulator)
     answer = iot.get_thing_connectivity_data(thingName="dev-1")
     assert answer["connected"] is True  # simulated: connected since it was provisioned
     assert answer["timestamp"] == datetime.fromtimestamp(T0, tz=UTC)
@@ -106,17 +114,7 @@ def test_connectivity_fields_in_queries(iot: Any, emulator: Emulator) -> None:
             "thingConnectivityIndexingMode": "STATUS",
         }
     )
-    flaky = DeviceProfile(
-        "always-offline-first",
-        steps=(Step("install", 5.0, jitter=0.0),),
-        offline_chance=0.999,
-        offline_seconds=(100.0, 100.0),
-        react_seconds=(1.0, 1.0),
-    )
-    devices.install(emulator, profiles=[flaky])
-    arn = iot.create_thing(
-        thingName="dev-1", attributePayload={"attributes": {"simProfile": flaky.name}}
-    )["thingArn"]
+    arn = _flaky_device(iot, emulator)
     iot.create_thing(thingName="bench-1")  # no device: never connected
 
     def names(query: str) -> list[str]:
