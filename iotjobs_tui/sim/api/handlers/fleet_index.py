@@ -122,13 +122,16 @@ def _query(ctx: RequestContext, params: dict[str, Any], state: RegionState) -> Q
 
 def _live_fields(ctx: RequestContext, state: RegionState) -> LiveFields | None:
     """The connectivity fields, read from the devices when the query runs (None with
-    connectivity indexing off: the query then names them as unsupported)."""
+    connectivity indexing off: the query then names them as unsupported). The simulation and
+    the clock are looked up once a query, not once a document: a scan reads 100,000."""
     if index_sync.connectivity_mode(ctx.emulator.config, state.index) == OFF:
         return None
+    sim = devices.simulation(ctx.emulator)
+    now = ctx.emulator.now()
 
     def value(key: str) -> Values:
         def values(doc: ThingDoc) -> tuple[str, ...]:
-            found = _connectivity(ctx, state, doc.name).get(key)
+            found = _connectivity_of(sim, state, doc.name, now).get(key)
             if found is None:
                 return ()
             return ("true" if found else "false",) if isinstance(found, bool) else (str(found),)
@@ -191,11 +194,16 @@ def _document(
 
 def _connectivity(ctx: RequestContext, state: RegionState, name: str) -> dict[str, Any]:
     """As GetThingConnectivityData, from the simulated device (timestamp in milliseconds)."""
+    return _connectivity_of(devices.simulation(ctx.emulator), state, name, ctx.emulator.now())
+
+
+def _connectivity_of(
+    sim: devices.DeviceSimulation | None, state: RegionState, name: str, now: float
+) -> dict[str, Any]:
     status = NEVER_CONNECTED
-    sim = devices.simulation(ctx.emulator)
     thing = state.things.get(name)
     if sim is not None and thing is not None and sim.resolve(state, name) is not None:
-        status = sim.spells.status(state.region, name, ctx.emulator.now(), thing.created_at)
+        status = sim.spells.status(state.region, name, now, thing.created_at)
     out: dict[str, Any] = {"connected": status.connected}
     if status.timestamp is not None:
         out["timestamp"] = int(status.timestamp * 1000)
